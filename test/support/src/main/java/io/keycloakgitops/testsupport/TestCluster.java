@@ -101,7 +101,8 @@ public final class TestCluster {
     }
     for (String name : List.of(Schemas.KEYCLOAK_CRD, Schemas.REALM_IMPORT_CRD)) {
       client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(
-          crd -> crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+          crd -> crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+              && crd.getStatus().getConditions().stream()
               .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
           60, TimeUnit.SECONDS);
     }

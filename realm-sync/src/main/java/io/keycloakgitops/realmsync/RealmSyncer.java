@@ -1,0 +1,193 @@
+package io.keycloakgitops.realmsync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keycloakgitops.realmsync.engine.ApplyContext;
+import io.keycloakgitops.realmsync.engine.BuiltIns;
+import io.keycloakgitops.realmsync.engine.EntityType;
+import io.keycloakgitops.realmsync.engine.Executor;
+import io.keycloakgitops.realmsync.engine.Incremental;
+import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.engine.Plan;
+import io.keycloakgitops.realmsync.engine.Planner;
+import io.keycloakgitops.realmsync.engine.PrunePolicy;
+import io.keycloakgitops.realmsync.engine.RealmApi;
+import io.keycloakgitops.realmsync.engine.RealmModel;
+import io.keycloakgitops.realmsync.engine.SecretPolicy;
+import io.keycloakgitops.realmsync.engine.SyncState;
+import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
+import io.keycloakgitops.realmsync.keycloak.LiveReader;
+import io.keycloakgitops.realmsync.keycloak.ReadSpec;
+import io.keycloakgitops.realmsync.source.DesiredRealm;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Makes one Keycloak server match realm files, one realm at a time: read the live realm (only what the file
+ * declares), plan, execute. After creating a realm in one request it plans once more, so that whatever the import
+ * cannot express (flow overrides by alias) converges in the same run.
+ */
+public final class RealmSyncer {
+  /**
+   * {@code source} identifies where the files come from (recorded in realms realm-sync creates: only the same source
+   * may delete them); {@code bulkThreshold} is the number of new objects from which creation goes through
+   * partialImport.
+   */
+  public record Options(PrunePolicy prune, int bulkThreshold, String source) {
+    public static Options defaults() {
+      return new Options(PrunePolicy.defaults(), Executor.DEFAULT_BULK_THRESHOLD, "default");
+    }
+  }
+
+  /** The plan as computed against the live state, with the live read it came from. */
+  public record Planned(DesiredRealm desired, Plan plan, RealmModel live, ObjectNode liveRep, SyncState persisted,
+      SyncState target, SecretPolicy secrets) {}
+
+  /** What one apply did: the first plan, the writes made (all passes), duration, and the error if it failed. */
+  public record Outcome(String realm, Plan plan, int created, int updated, int deleted, Map<String, Integer> writes,
+      long millis, RuntimeException error) {
+    public boolean ok() {
+      return error == null;
+    }
+
+    public int total() {
+      return created + updated + deleted;
+    }
+
+    /** The line {@code apply} ends with. */
+    public String summary() {
+      String counts = created + " created, " + updated + " updated, " + deleted + " deleted in " + millis + " ms";
+      return "realm " + realm + ": " + (ok() ? counts : "FAILED after " + counts + ": " + error.getMessage());
+    }
+  }
+
+  private final KeycloakAdmin admin;
+  private final Options options;
+
+  public RealmSyncer(KeycloakAdmin admin, Options options) {
+    this.admin = admin;
+    this.options = options;
+  }
+
+  public KeycloakAdmin admin() {
+    return admin;
+  }
+
+  /** Reads the live realm and plans, without writing. */
+  public Planned plan(DesiredRealm desired) {
+    return plan(desired, desired.model(), null);
+  }
+
+  /**
+   * Plans only what changed since {@code previous} (which was applied successfully): the live read and the compare
+   * are limited to objects whose declaration changed. Drift elsewhere is left to the periodic full compare.
+   */
+  public Planned planIncremental(DesiredRealm desired, DesiredRealm previous) {
+    var delta = Incremental.between(previous.model(), desired.model());
+    return plan(desired, Incremental.restrict(desired.model(), delta), delta);
+  }
+
+  private Planned plan(DesiredRealm desired, RealmModel model, Incremental.Delta delta) {
+    RealmApi api = admin.realm(desired.name());
+    ObjectNode liveRep = LiveReader.read(api, admin.readers(), ReadSpec.forFile(model));
+    RealmModel live = liveRep == null ? null : RealmModel.of(liveRep);
+    if (live != null && delta != null) {
+      live = Incremental.restrictLive(live, delta);
+    }
+    SyncState persisted = liveRep == null ? SyncState.empty() : SyncState.fromRealmAttributes(liveRep.get("attributes"));
+    var secrets = new SecretPolicy(desired.secretValues(), persisted);
+    var result = Planner.plan(new Planner.Input(desired.representation(), model, live, persisted, options.prune(),
+        secrets, options.source()));
+    return new Planned(desired, result.plan(), live, liveRep, persisted, result.target(), secrets);
+  }
+
+  /** Reads, plans and writes; never throws for Keycloak or plan problems, the outcome carries them. */
+  public Outcome apply(DesiredRealm desired) {
+    return run(desired, () -> plan(desired));
+  }
+
+  public Outcome applyIncremental(DesiredRealm desired, DesiredRealm previous) {
+    return run(desired, () -> planIncremental(desired, previous));
+  }
+
+  private Outcome run(DesiredRealm desired, java.util.function.Supplier<Planned> planner) {
+    long start = System.nanoTime();
+    int[] counts = new int[3];
+    Map<String, Integer> writes = new HashMap<>();
+    Plan first = null;
+    try {
+      Planned planned = planner.get();
+      first = planned.plan();
+      var outcome = execute(planned);
+      add(counts, writes, outcome);
+      if (outcome.ok() && !planned.plan().realmExists()) {
+        Planned again = plan(desired);
+        outcome = execute(again);
+        add(counts, writes, outcome);
+      }
+      return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], writes, millis(start),
+          outcome.ok() ? null : describe(outcome, planned.secrets()));
+    } catch (RuntimeException e) {
+      var secrets = new SecretPolicy(desired.secretValues(), SyncState.empty());
+      return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], writes, millis(start),
+          new SyncException(secrets.redact(String.valueOf(e.getMessage())), e));
+    }
+  }
+
+  private Executor.Outcome execute(Planned planned) {
+    if (planned.plan().changes().isEmpty()) {
+      return new Executor.Outcome(0, 0, 0, Map.of(), null, null);
+    }
+    RealmApi api = admin.realm(planned.desired().name());
+    JsonNode attributes = planned.liveRep() == null ? null : planned.liveRep().get("attributes");
+    var ctx = new ApplyContext(api, planned.persisted(), planned.target().copy(), attributes).seed(planned.live());
+    return Executor.run(planned.plan(), ctx, options.bulkThreshold());
+  }
+
+  private static SyncException describe(Executor.Outcome outcome, SecretPolicy secrets) {
+    return new SyncException(secrets.redact(outcome.failedChange() + ": " + outcome.failure().getMessage()),
+        outcome.failure());
+  }
+
+  private static void add(int[] counts, Map<String, Integer> writes, Executor.Outcome outcome) {
+    counts[0] += outcome.created();
+    counts[1] += outcome.updated();
+    counts[2] += outcome.deleted();
+    outcome.writes().forEach((k, v) -> writes.merge(k, v, Integer::sum));
+  }
+
+  /**
+   * Deletes realms realm-sync created from this same source whose files are gone — only when the prune policy for
+   * realms is {@code full} (it is {@code no-delete} unless configured), and never the master realm.
+   */
+  public List<String> pruneRealms(Set<String> declared) {
+    var deleted = new ArrayList<String>();
+    if (!options.prune().deletes(EntityType.REALM)) {
+      return deleted;
+    }
+    for (JsonNode realm : admin.realms()) {
+      String name = Json.text(realm, "realm");
+      SyncState state = SyncState.fromRealmAttributes(realm.get("attributes"));
+      if (!declared.contains(name) && state.realmCreated() && options.source().equals(state.source())
+          && !BuiltIns.isBuiltIn(name, EntityType.REALM, name, realm)) {
+        admin.realm(name).deleteRealm();
+        deleted.add(name);
+      }
+    }
+    return deleted;
+  }
+
+  private static long millis(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  /** A sync failure whose message is safe to show (secrets redacted). */
+  public static final class SyncException extends RuntimeException {
+    public SyncException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

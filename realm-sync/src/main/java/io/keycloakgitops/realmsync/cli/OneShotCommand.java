@@ -1,0 +1,60 @@
+package io.keycloakgitops.realmsync.cli;
+
+import io.keycloakgitops.realmsync.RealmSyncer;
+import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
+import io.keycloakgitops.realmsync.source.Placeholders;
+import io.keycloakgitops.realmsync.source.RealmLoader;
+import io.keycloakgitops.realmsync.source.RealmSource;
+import io.keycloakgitops.realmsync.source.SourceException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Shared by {@code apply} and {@code plan}: read the files once, then work realm by realm against one server. */
+abstract class OneShotCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @ArgGroup(exclusive = false, multiplicity = "1", heading = "Source:%n")
+  SourceOptions source;
+
+  @Mixin
+  KeycloakOptions keycloak;
+
+  @Mixin
+  SyncOptions sync;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    List<RealmLoader.Loaded> realms;
+    try (RealmSource files = source.open()) {
+      RealmSource.Snapshot snapshot = files.fetch();
+      realms = RealmLoader.load(snapshot, Placeholders::fromEnvironment);
+      if (realms.isEmpty()) {
+        err.println("no realm files (<realm>.json, .yaml or .yml) in " + files.describe());
+        return 1;
+      }
+    } catch (SourceException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    try (var admin = KeycloakAdmin.connect(keycloak.target())) {
+      return run(new RealmSyncer(admin, sync.options()), realms);
+    }
+  }
+
+  abstract int run(RealmSyncer syncer, List<RealmLoader.Loaded> realms);
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}

@@ -1,0 +1,142 @@
+package io.keycloakgitops.realmsync.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a plan in order. Creations that fit Keycloak's {@code partialImport} are sent as one request when there are
+ * many of them; everything else is one targeted call per change. The first failure stops the run (later changes
+ * depend on earlier ones); the outcome then says how far it got, and the next sync starts again from the live state.
+ */
+public final class Executor {
+  public static final int DEFAULT_BULK_THRESHOLD = 10;
+  private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
+
+  /** Writes made, by operation and by {@code type/operation}; {@code failure} is null on success. */
+  public record Outcome(int created, int updated, int deleted, Map<String, Integer> writes, RuntimeException failure,
+      String failedChange) {
+    public int total() {
+      return created + updated + deleted;
+    }
+
+    public boolean ok() {
+      return failure == null;
+    }
+  }
+
+  private final ApplyContext ctx;
+  private final int bulkThreshold;
+  private final Map<String, Integer> writes = new LinkedHashMap<>();
+  private int created;
+  private int updated;
+  private int deleted;
+
+  private Executor(ApplyContext ctx, int bulkThreshold) {
+    this.ctx = ctx;
+    this.bulkThreshold = bulkThreshold;
+  }
+
+  public static Outcome run(Plan plan, ApplyContext ctx, int bulkThreshold) {
+    return new Executor(ctx, bulkThreshold).execute(plan);
+  }
+
+  private Outcome execute(Plan plan) {
+    List<Change> bulk = plan.changes().stream().filter(c -> c.bulk() != null).toList();
+    boolean useBulk = bulk.size() >= bulkThreshold;
+    var bulkKeys = bulk.stream().map(c -> c.type() + "\u0000" + c.key()).collect(java.util.stream.Collectors.toSet());
+    boolean bulkDone = false;
+    Change current = null;
+    try {
+      for (Change change : plan.changes()) {
+        current = change;
+        if (useBulk && change.bulk() != null) {
+          if (!bulkDone) {
+            int before = ctx.api().writes();
+            partialImport(bulk);
+            count(EntityType.BULK, Operation.CREATE, ctx.api().writes() - before);
+            bulkDone = true;
+          }
+          continue;
+        }
+        if (useBulk && change.followUp() && bulkKeys.contains(change.type() + "\u0000" + change.key())) {
+          continue;
+        }
+        int before = ctx.api().writes();
+        try {
+          change.action().run(ctx);
+        } finally {
+          count(change.type(), change.op(), ctx.api().writes() - before);
+        }
+      }
+      current = null;
+      if (ctx.stateChanged()) {
+        int before = ctx.api().writes();
+        try {
+          ctx.putRealm(Json.object(), null);
+        } finally {
+          count(EntityType.SYNC_STATE, Operation.UPDATE, ctx.api().writes() - before);
+        }
+      }
+      return outcome(null, null);
+    } catch (RuntimeException e) {
+      String what = current == null ? "recording the sync state" : current.describe();
+      LOG.debug("change {} failed", what, e);
+      return outcome(e, what);
+    }
+  }
+
+  private void partialImport(List<Change> bulk) {
+    var body = Json.object();
+    body.put("ifResourceExists", "FAIL");
+    for (Change change : bulk) {
+      var item = change.bulk();
+      switch (item.section()) {
+        case "realmRoles" -> body.with("roles").withArray("realm").add(item.representation());
+        case "clientRoles" -> body.with("roles").with("client").withArray(item.clientId()).add(item.representation());
+        default -> body.withArray(item.section()).add(item.representation());
+      }
+    }
+    JsonNode result = ctx.api().postForJson("/partialImport", body);
+    for (JsonNode added : result.path("results")) {
+      String type = Json.text(added, "resourceType");
+      String name = Json.text(added, "resourceName");
+      String id = Json.text(added, "id");
+      if ("CLIENT".equals(type)) {
+        ctx.remember(EntityType.CLIENT, name, id);
+      } else if ("USER".equals(type)) {
+        ctx.remember(EntityType.USER, name, id);
+      }
+    }
+  }
+
+  private void count(EntityType type, Operation op, int n) {
+    if (n <= 0) {
+      return;
+    }
+    writes.merge(type.label() + "/" + op.label(), n, Integer::sum);
+    switch (op) {
+      case CREATE -> created += n;
+      case UPDATE -> updated += n;
+      case DELETE -> deleted += n;
+    }
+  }
+
+  private Outcome outcome(RuntimeException failure, String failedChange) {
+    return new Outcome(created, updated, deleted, Map.copyOf(writes), failure, failedChange);
+  }
+
+  /** Groups for partialImport need their paths, or Keycloak fails with a server error. */
+  static ObjectNode withGroupPaths(ObjectNode group, String parentPath) {
+    String path = parentPath + "/" + Json.text(group, "name");
+    group.put("path", path);
+    var children = new ArrayList<ObjectNode>(Json.objects(group.get("subGroups")));
+    children.forEach(child -> withGroupPaths(child, path));
+    return group;
+  }
+}

@@ -1,0 +1,82 @@
+package io.keycloakgitops.realmsync.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sub-components (LDAP mappers and the like), exact per provider type once declared. The same diff serves planning
+ * (for a live parent) and converging right after a parent is created (Keycloak may have added defaults).
+ */
+final class SubComponents {
+  private SubComponents() {}
+
+  /** The children of a component in the export shape: provider type to list. */
+  static ObjectNode read(RealmApi api, String parentId) {
+    var out = Json.object();
+    for (JsonNode child : api.get("/components", "parent", parentId)) {
+      String type = Json.text(child, "providerType");
+      if (type != null) {
+        out.withArray(type).add(child);
+      }
+    }
+    return out;
+  }
+
+  static void plan(Planner planner, String ownerKey, String parentId, JsonNode desired, JsonNode live) {
+    changes(planner, ownerKey, parentId, desired, live).forEach(planner::add);
+  }
+
+  static void converge(ApplyContext ctx, Planner planner, String ownerKey, String parentId, JsonNode desired,
+      JsonNode live) {
+    changes(planner, ownerKey, parentId, desired, live).forEach(change -> change.action().run(ctx));
+  }
+
+  private static List<Change> changes(Planner planner, String ownerKey, String parentId, JsonNode desired,
+      JsonNode live) {
+    var out = new ArrayList<Change>();
+    for (var entry : Json.fields(desired)) {
+      String providerType = entry.getKey();
+      Map<String, ObjectNode> wanted = Planner.byComponentKey(providerType, keyed(entry.getValue()));
+      Map<String, ObjectNode> current = Planner.byComponentKey(providerType, keyed(live == null ? null : live.get(providerType)));
+      wanted.forEach((childKey, component) -> {
+        String key = ownerKey + " > " + childKey;
+        ObjectNode existing = current.get(childKey);
+        if (existing == null) {
+          var body = component.deepCopy();
+          body.put("providerType", providerType);
+          body.put("parentId", parentId);
+          planner.rememberComponentSecrets(planner.target(), key, component);
+          out.add(Change.create(EntityType.COMPONENT, key, Planner.COMPONENT, ctx -> ctx.api().post("/components", body)));
+          return;
+        }
+        var fields = planner.diff(component, existing, EntityType.COMPONENT, key, Set.of("providerType"));
+        if (!fields.isEmpty()) {
+          var body = Representations.merged(existing, component, Set.of(), Set.of());
+          body.put("providerType", providerType);
+          body.put("parentId", parentId);
+          out.add(Change.update(EntityType.COMPONENT, key, fields, Planner.COMPONENT, ctx -> {
+            ctx.api().put("/components/" + Json.text(existing, "id"), body);
+            Planner.rememberHashes(ctx, fields);
+          }));
+        }
+      });
+      current.forEach((childKey, component) -> {
+        if (!wanted.containsKey(childKey)) {
+          out.add(Change.delete(EntityType.COMPONENT, ownerKey + " > " + childKey, Planner.COMPONENT,
+              ctx -> ctx.api().delete("/components/" + Json.text(component, "id"))));
+        }
+      });
+    }
+    return out;
+  }
+
+  private static Map<String, ObjectNode> keyed(JsonNode array) {
+    var out = new java.util.LinkedHashMap<String, ObjectNode>();
+    Json.objects(array).forEach(c -> out.put(Json.text(c, "name") + "\u0000" + Json.text(c, "subType"), c));
+    return out;
+  }
+}

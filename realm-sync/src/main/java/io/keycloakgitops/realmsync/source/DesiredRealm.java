@@ -1,0 +1,32 @@
+package io.keycloakgitops.realmsync.source;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.engine.RealmModel;
+import io.keycloakgitops.realmsync.engine.Representations;
+import java.util.Set;
+
+/**
+ * A realm as its file wants it: parsed, validated, placeholders resolved, server ids stripped. {@code secretValues}
+ * are the resolved placeholder values, to be kept out of every output. {@code hash} identifies the content (after
+ * substitution) for status and change detection.
+ */
+public record DesiredRealm(String name, String path, ObjectNode representation, Set<String> secretValues, String hash) {
+
+  /** Parses, validates and resolves one document. */
+  public static DesiredRealm load(RealmDocument doc, Placeholders placeholders) {
+    ObjectNode rep = RealmParser.parse(doc);
+    return of(doc.realm(), doc.path(), rep, placeholders);
+  }
+
+  /** From an already parsed representation (a CR's {@code spec.realm}). */
+  public static DesiredRealm of(String name, String path, ObjectNode rep, Placeholders placeholders) {
+    placeholders.resolve(rep, path);
+    Representations.stripIds(rep);
+    return new DesiredRealm(name, path, rep, placeholders.resolvedValues(), Json.sha256(Json.write(Json.canonical(rep))));
+  }
+
+  public RealmModel model() {
+    return RealmModel.of(representation);
+  }
+}

@@ -1,0 +1,147 @@
+package io.keycloakgitops.realmsync.source;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.TransportConfigCallback;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * A branch of a Git repository, fetched with JGit into a private bare cache. Files are read straight from the
+ * fetched commit's tree (no work tree to keep clean); the fetch refspec is forced, so a force-pushed branch is
+ * followed like any other move.
+ */
+public final class GitSource implements RealmSource {
+  private static final int TIMEOUT_SECONDS = 30;
+
+  private final GitSettings settings;
+  private final Git git;
+  private final SshdSessionFactory ssh;
+
+  public GitSource(GitSettings settings) {
+    this.settings = settings;
+    try {
+      Path cache = settings.cacheDir() != null ? settings.cacheDir() : Files.createTempDirectory("realm-sync-git");
+      Files.createDirectories(cache);
+      this.git = Files.exists(cache.resolve("HEAD")) ? Git.open(cache.toFile())
+          : Git.init().setBare(true).setDirectory(cache.toFile()).call();
+      this.ssh = settings.sshKeyFile() == null ? null : sshFactory(settings, cache);
+    } catch (IOException | GitAPIException e) {
+      throw new SourceException("cannot prepare the Git cache: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Snapshot fetch() {
+    String remoteRef = "refs/remotes/origin/" + settings.branch();
+    try {
+      var fetch = git.fetch().setRemote(uri()).setTimeout(TIMEOUT_SECONDS)
+          .setRefSpecs(new RefSpec("+refs/heads/" + settings.branch() + ":" + remoteRef))
+          .setTransportConfigCallback(transportConfig());
+      if (settings.token() != null && !settings.token().isBlank()) {
+        fetch.setCredentialsProvider(new UsernamePasswordCredentialsProvider(settings.username(), settings.token()));
+      }
+      fetch.call();
+      Ref ref = git.getRepository().exactRef(remoteRef);
+      if (ref == null) {
+        throw new SourceException("branch " + settings.branch() + " not found in " + settings, null);
+      }
+      return read(ref.getObjectId());
+    } catch (GitAPIException | IOException e) {
+      throw new SourceException("cannot fetch " + settings + ": " + rootMessage(e), e);
+    }
+  }
+
+  /** URLs (https, ssh, file, scp-like {@code git@host:path}) as given; anything else is a local path. */
+  private String uri() {
+    String repo = settings.repo();
+    boolean url = repo.contains("://") || repo.matches("^[^/]+@[^/]+:.*");
+    return url ? repo : Path.of(repo).toAbsolutePath().toUri().toString();
+  }
+
+  private Snapshot read(ObjectId commitId) throws IOException {
+    Repository repo = git.getRepository();
+    var documents = new ArrayList<RealmDocument>();
+    try (var walk = new RevWalk(repo)) {
+      RevCommit commit = walk.parseCommit(commitId);
+      ObjectId tree = commit.getTree();
+      if (!settings.path().isEmpty()) {
+        try (TreeWalk folder = TreeWalk.forPath(repo, settings.path(), tree)) {
+          if (folder == null || !folder.isSubtree()) {
+            return new RealmSource.Snapshot(commit.getName(), List.of());
+          }
+          tree = folder.getObjectId(0);
+        }
+      }
+      try (var files = new TreeWalk(repo)) {
+        files.addTree(tree);
+        files.setRecursive(false);
+        while (files.next()) {
+          String name = files.getNameString();
+          String realm = RealmDocument.realmOf(name);
+          if (realm != null && files.getFileMode(0) == FileMode.REGULAR_FILE) {
+            String content = new String(repo.open(files.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+            documents.add(new RealmDocument(realm, (settings.path().isEmpty() ? "" : settings.path() + "/") + name, content));
+          }
+        }
+      }
+      return new RealmSource.Snapshot(commit.getName(), documents);
+    }
+  }
+
+  private TransportConfigCallback transportConfig() {
+    return transport -> {
+      if (ssh != null && transport instanceof SshTransport sshTransport) {
+        sshTransport.setSshSessionFactory(ssh);
+      }
+    };
+  }
+
+  private static SshdSessionFactory sshFactory(GitSettings settings, Path cache) throws IOException {
+    Path home = Files.createDirectories(cache.resolve("ssh-home"));
+    var builder = new SshdSessionFactoryBuilder().setHomeDirectory(home.toFile())
+        .setSshDirectory(home.toFile())
+        .setDefaultIdentities(dir -> List.of(settings.sshKeyFile()));
+    if (settings.knownHostsFile() != null) {
+      builder.setDefaultKnownHostsFiles(dir -> List.of(settings.knownHostsFile()));
+    }
+    return builder.build(null);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+  }
+
+  @Override
+  public String describe() {
+    return settings.toString();
+  }
+
+  @Override
+  public void close() {
+    git.close();
+    if (ssh != null) {
+      ssh.close();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.keycloakgitops.webhook.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.keycloakgitops.schemas.Schemas;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rule 5: a KeycloakRealmImport names its Keycloak CR and carries a realm that validates against the realm JSON
+ * Schema; secrets written in clear in the realm are warned about, since the CR is stored in Git.
+ */
+public final class RealmImportRule {
+  public static final String RULE = "realm-import";
+  private static final FieldPath SPEC = FieldPath.of("spec");
+  private static final FieldPath REALM = SPEC.child("realm");
+  /** Realm fields that hold a credential, compared lower-case; "value" only under "credentials". */
+  private static final Set<String> SECRET_KEYS = Set.of("secret", "password", "clientsecret", "bindcredential",
+      "secretdata", "privatekey");
+  private static final String MASKED = "**********";
+
+  private final JsonSchema realmSchema;
+
+  private RealmImportRule(JsonSchema realmSchema) {
+    this.realmSchema = realmSchema;
+  }
+
+  public static RealmImportRule load() {
+    var config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_PATH).formatAssertionsEnabled(false).build();
+    return new RealmImportRule(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7)
+        .getSchema(Schemas.realmSchema(), config));
+  }
+
+  public Findings validate(JsonNode object) {
+    var findings = Findings.builder(RULE);
+    JsonNode spec = object.path("spec");
+    JsonNode crName = spec.path("keycloakCRName");
+    if (!crName.isTextual() || crName.asText().isBlank()) {
+      findings.required(SPEC.child("keycloakCRName"), "the name of the Keycloak CR (same namespace) to import into");
+    } else {
+      String problem = Names.dns1123SubdomainProblem(crName.asText());
+      if (problem != null) {
+        findings.invalid(SPEC.child("keycloakCRName"), crName.asText(), problem);
+      }
+    }
+    JsonNode realm = spec.path("realm");
+    if (!realm.isObject()) {
+      return findings.required(REALM, "the realm representation to import").build();
+    }
+    JsonNode realmName = realm.path("realm");
+    if (!realmName.isTextual() || realmName.asText().isBlank()) {
+      findings.required(REALM.child("realm"), "the realm's name");
+    }
+    for (ValidationMessage message : realmSchema.validate(realm)) {
+      String location = message.getInstanceLocation().toString().substring(1);
+      var path = new FieldPath(REALM.value() + location);
+      if ("required".equals(message.getType())) {
+        if (!"realm".equals(message.getProperty()) || location.length() > 0) {
+          findings.required(path.child(message.getProperty()), "required field");
+        }
+      } else {
+        String text = message.getMessage();
+        String prefix = message.getInstanceLocation() + ": ";
+        findings.add(FieldError.Type.INVALID, path, text.startsWith(prefix) ? text.substring(prefix.length()) : text);
+      }
+    }
+    var placeholders = spec.path("placeholders");
+    warnPlaintextSecrets(REALM, realm, false, placeholders, findings);
+    return findings.build();
+  }
+
+  private static void warnPlaintextSecrets(FieldPath path, JsonNode node, boolean inCredentials, JsonNode placeholders,
+      Findings.Builder findings) {
+    if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        warnPlaintextSecrets(path.index(i), node.get(i), inCredentials, placeholders, findings);
+      }
+      return;
+    }
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      String key = field.getKey().toLowerCase(Locale.ROOT);
+      FieldPath child = path.child(field.getKey());
+      boolean secretKey = SECRET_KEYS.contains(key) || key.endsWith("password") || key.endsWith("secret")
+          || (inCredentials && key.equals("value"));
+      if (secretKey) {
+        checkSecretValue(child, field.getValue(), placeholders, findings);
+      } else if (field.getValue().isContainerNode()) {
+        warnPlaintextSecrets(child, field.getValue(), key.equals("credentials"), placeholders, findings);
+      }
+    }
+  }
+
+  private static void checkSecretValue(FieldPath path, JsonNode value, JsonNode placeholders, Findings.Builder findings) {
+    if (value.isArray()) {
+      for (int i = 0; i < value.size(); i++) {
+        checkSecretValue(path.index(i), value.get(i), placeholders, findings);
+      }
+      return;
+    }
+    if (!value.isTextual() || value.asText().isEmpty() || value.asText().equals(MASKED)) {
+      return;
+    }
+    String text = value.asText();
+    int start = text.indexOf("${");
+    if (start < 0) {
+      findings.warn(path, "secret in clear text; use a ${PLACEHOLDER} backed by spec.placeholders (a Secret)");
+      return;
+    }
+    int end = text.indexOf('}', start);
+    String name = end < 0 ? "" : text.substring(start + 2, end);
+    if (!name.isEmpty() && !placeholders.has(name)) {
+      findings.warn(path, "placeholder ${" + name + "} is not defined in spec.placeholders");
+    }
+  }
+}
