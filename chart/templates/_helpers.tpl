@@ -71,6 +71,8 @@ argocd.argoproj.io/sync-wave: {{ index .root.Values.argocd.syncWaves .wave | quo
 runAsNonRoot: true
 runAsUser: {{ .Values.securityContext.runAsUser }}
 runAsGroup: {{ .Values.securityContext.runAsGroup }}
+# Mounted Secrets (Git SSH key, webhook certificates) are group-readable by this group, never world-readable.
+fsGroup: {{ .Values.securityContext.runAsGroup }}
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
@@ -222,7 +224,7 @@ spec:
   {{- end }}
 {{- end -}}
 
-{{/* Role + RoleBinding for leader election with one Lease (.lease) in the release namespace. */}}
+{{/* Role + RoleBinding for leader election in the release namespace, limited to the Lease .lease when given. */}}
 {{- define "kg.leaseRole" -}}
 {{- $name := printf "%s-leader-election" (include "kg.componentName" .) -}}
 apiVersion: rbac.authorization.k8s.io/v1
@@ -235,6 +237,7 @@ metadata:
   annotations:
     {{- include "kg.syncWave" . | nindent 4 }}
 rules:
+  {{- if .lease }}
   - apiGroups: ["coordination.k8s.io"]
     resources: ["leases"]
     resourceNames: [{{ .lease | quote }}]
@@ -243,6 +246,11 @@ rules:
   - apiGroups: ["coordination.k8s.io"]
     resources: ["leases"]
     verbs: ["create"]
+  {{- else }}
+  - apiGroups: ["coordination.k8s.io"]
+    resources: ["leases"]
+    verbs: ["get", "create", "update", "patch"]
+  {{- end }}
   - apiGroups: ["", "events.k8s.io"]
     resources: ["events"]
     verbs: ["create", "patch"]

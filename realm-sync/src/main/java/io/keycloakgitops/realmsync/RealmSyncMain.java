@@ -1,14 +1,16 @@
 package io.keycloakgitops.realmsync;
 
 import io.keycloakgitops.realmsync.cli.ApplyCommand;
+import io.keycloakgitops.realmsync.cli.ExportCommand;
 import io.keycloakgitops.realmsync.cli.PlanCommand;
+import io.keycloakgitops.realmsync.cli.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of realm-sync.jar. */
 @Command(name = "realm-sync", mixinStandardHelpOptions = true, version = "realm-sync 0.1.0",
     description = "Keeps Keycloak realms in line with realm files in Git (or KeycloakRealmImport CRs).",
-    subcommands = {ApplyCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, ApplyCommand.class, PlanCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class RealmSyncMain implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -31,6 +31,7 @@ import java.util.Set;
  * cannot express (flow overrides by alias) converges in the same run.
  */
 public final class RealmSyncer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RealmSyncer.class);
   /**
    * {@code source} identifies where the files come from (recorded in realms realm-sync creates: only the same source
    * may delete them); {@code bulkThreshold} is the number of new objects from which creation goes through
@@ -92,7 +93,10 @@ public final class RealmSyncer {
 
   private Planned plan(DesiredRealm desired, RealmModel model, Incremental.Delta delta) {
     RealmApi api = admin.realm(desired.name());
+    long start = System.nanoTime();
+    long readsBefore = admin.counter().reads();
     ObjectNode liveRep = LiveReader.read(api, admin.readers(), ReadSpec.forFile(model));
+    LOG.debug("read realm {} in {} ms ({} requests)", desired.name(), millis(start), admin.counter().reads() - readsBefore);
     RealmModel live = liveRep == null ? null : RealmModel.of(liveRep);
     if (live != null && delta != null) {
       live = Incremental.restrictLive(live, delta);

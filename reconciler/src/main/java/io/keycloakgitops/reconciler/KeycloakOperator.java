@@ -3,6 +3,7 @@ package io.keycloakgitops.reconciler;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
@@ -12,6 +13,7 @@ import io.keycloakgitops.reconciler.controller.KeycloakReconciler;
 import io.keycloakgitops.reconciler.runtime.ApiRequestMeter;
 import io.keycloakgitops.reconciler.runtime.HealthServer;
 import io.keycloakgitops.reconciler.runtime.ReconcilerMetrics;
+import io.keycloakgitops.schemas.Schemas;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -81,6 +83,7 @@ public final class KeycloakOperator implements AutoCloseable {
   public static KeycloakOperator start(Config kubernetes, ReconcilerConfig config) {
     var running = new KeycloakOperator(kubernetes, config);
     try {
+      running.requireKeycloakCrd();
       running.health = HealthServer.start(config.bind(), config.healthPort(), running.registry,
           () -> !running.closing.get(), running::isReady);
       running.operator.start();
@@ -98,14 +101,26 @@ public final class KeycloakOperator implements AutoCloseable {
     }
   }
 
+  /** Fails fast, naming the CRD, when it is not installed (skipped when RBAC does not allow reading CRDs). */
+  private void requireKeycloakCrd() {
+    try {
+      if (client.apiextensions().v1().customResourceDefinitions().withName(Schemas.KEYCLOAK_CRD).get() == null) {
+        throw new IllegalStateException("the CustomResourceDefinition " + Schemas.KEYCLOAK_CRD
+            + " is not installed; install the chart's CRDs first");
+      }
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+    }
+  }
+
   private void configure(ConfigurationServiceOverrider overrider) {
     overrider.withKubernetesClient(client)
         .withCloseClientOnStop(false)
         .withMetrics(new ReconcilerMetrics(registry))
         .withConcurrentReconciliationThreads(RECONCILE_THREADS)
-        .withConcurrentWorkflowExecutorThreads(WORKFLOW_THREADS)
-        // Fail at startup, with the CRD's name, when the Keycloak CRD is not installed.
-        .checkingCRDAndValidateLocalModel(true);
+        .withConcurrentWorkflowExecutorThreads(WORKFLOW_THREADS);
     var election = config.leaderElection();
     if (election != null) {
       overrider.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder

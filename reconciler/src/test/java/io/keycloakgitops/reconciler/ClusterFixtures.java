@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -69,7 +70,7 @@ public final class ClusterFixtures {
   public static <T extends HasMetadata> T awaitPresent(KubernetesClient client, Class<T> type, String namespace,
       String name) {
     return eventually().until(() -> client.resources(type).inNamespace(namespace).withName(name).get(),
-        java.util.Objects::nonNull);
+        Objects::nonNull);
   }
 
   /**

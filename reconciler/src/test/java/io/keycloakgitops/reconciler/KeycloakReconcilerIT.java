@@ -22,14 +22,20 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keycloakgitops.reconciler.model.KeycloakNames;
 import io.keycloakgitops.schemas.common.Condition;
+import io.keycloakgitops.schemas.common.ValueOrSecret;
+import io.keycloakgitops.schemas.keycloak.KeycloakSpec;
 import io.keycloakgitops.schemas.keycloak.KeycloakStatus;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import io.keycloakgitops.testsupport.Fixtures;
 import io.keycloakgitops.testsupport.TestCluster;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +67,7 @@ class KeycloakReconcilerIT {
     return client.resource(ClusterFixtures.keycloak(name, namespace, spec)).create();
   }
 
-  private static void editSpec(String name, java.util.function.Consumer<Keycloak> edit) {
+  private static void editSpec(String name, Consumer<Keycloak> edit) {
     client.resources(Keycloak.class).inNamespace(namespace).withName(name).edit(kc -> {
       edit.accept(kc);
       return kc;
@@ -119,7 +125,7 @@ class KeycloakReconcilerIT {
   }
 
   private static String decode(Secret secret, String key) {
-    return new String(java.util.Base64.getDecoder().decode(secret.getData().get(key)));
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)));
   }
 
   @Test
@@ -153,9 +159,9 @@ class KeycloakReconcilerIT {
     editSpec("change-kc", kc -> {
       kc.getSpec().instances = 3;
       kc.getSpec().hostname.hostname = "b.example.com";
-      kc.getSpec().ingress = new io.keycloakgitops.schemas.keycloak.KeycloakSpec.IngressSpec();
+      kc.getSpec().ingress = new KeycloakSpec.IngressSpec();
       kc.getSpec().ingress.enabled = false;
-      kc.getSpec().networkPolicy = new io.keycloakgitops.schemas.keycloak.KeycloakSpec.NetworkPolicySpec();
+      kc.getSpec().networkPolicy = new KeycloakSpec.NetworkPolicySpec();
       kc.getSpec().networkPolicy.enabled = false;
     });
     eventually().until(() -> deployment(client, namespace, "change-kc"),
@@ -166,6 +172,62 @@ class KeycloakReconcilerIT {
 
     editSpec("change-kc", kc -> kc.getSpec().instances = 1);
     eventually().until(() -> absent(PodDisruptionBudget.class, "change-kc"));
+
+    awaitPresent(client, Secret.class, namespace, "change-kc-initial-admin");
+    createSecret(client, namespace, "own-admin", Map.of("username", "admin", "password", "pw"));
+    editSpec("change-kc", kc -> {
+      kc.getSpec().bootstrapAdmin = new KeycloakSpec.BootstrapAdminSpec();
+      kc.getSpec().bootstrapAdmin.user = new KeycloakSpec.SecretRef();
+      kc.getSpec().bootstrapAdmin.user.secret = "own-admin";
+    });
+    eventually().until(() -> absent(Secret.class, "change-kc-initial-admin"));
+    var status = awaitCondition(client, namespace, "change-kc", KeycloakStatus.HAS_ERRORS,
+        c -> c.status.equals(Condition.FALSE)).getStatus();
+    assertThat(status.adminSecret).isEqualTo("own-admin");
+    assertThat(client.secrets().inNamespace(namespace).withName("own-admin").get()).as("never touched").isNotNull();
+  }
+
+  @Test
+  void anImageChangeRecreatesThePodsWhenAskedAndRollsOtherwise() {
+    create("update-kc", """
+        instances: 2
+        image: registry.example/kc:1
+        update: {strategy: RecreateOnImageChange}
+        """);
+    awaitPresent(client, Deployment.class, namespace, "update-kc");
+    simulateRollout(client, namespace, "update-kc", 2);
+    awaitReady(client, namespace, "update-kc", true);
+    assertThat(deployment(client, namespace, "update-kc").getSpec().getStrategy().getType())
+        .isEqualTo("RollingUpdate");
+
+    editSpec("update-kc", kc -> kc.getSpec().image = "registry.example/kc:2");
+    var recreating = eventually().until(() -> deployment(client, namespace, "update-kc"),
+        d -> "Recreate".equals(d.getSpec().getStrategy().getType()));
+    assertThat(recreating.getSpec().getTemplate().getSpec().getContainers().getFirst().getImage())
+        .isEqualTo("registry.example/kc:2");
+    assertThat(recreating.getSpec().getStrategy().getRollingUpdate()).isNull();
+
+    // Halfway: one new pod, one old pod still running.
+    client.apps().deployments().inNamespace(namespace).withName("update-kc").editStatus(d -> {
+      d.getStatus().setObservedGeneration(d.getMetadata().getGeneration());
+      d.getStatus().setReplicas(2);
+      d.getStatus().setUpdatedReplicas(1);
+      return d;
+    });
+    awaitCondition(client, namespace, "update-kc", KeycloakStatus.ROLLING_UPDATE,
+        c -> c.status.equals(Condition.TRUE));
+    assertThat(deployment(client, namespace, "update-kc").getSpec().getStrategy().getType()).isEqualTo("Recreate");
+
+    simulateRollout(client, namespace, "update-kc", 2);
+    eventually().until(() -> deployment(client, namespace, "update-kc"),
+        d -> "RollingUpdate".equals(d.getSpec().getStrategy().getType()));
+    awaitCondition(client, namespace, "update-kc", KeycloakStatus.ROLLING_UPDATE,
+        c -> c.status.equals(Condition.FALSE));
+
+    editSpec("update-kc", kc -> kc.getSpec().env = List.of(new ValueOrSecret("EXTRA", "1")));
+    eventually().until(() -> deployment(client, namespace, "update-kc"), d -> "1".equals(env(d, "EXTRA")));
+    assertThat(deployment(client, namespace, "update-kc").getSpec().getStrategy().getType())
+        .as("not an image change").isEqualTo("RollingUpdate");
   }
 
   @Test
@@ -198,9 +260,10 @@ class KeycloakReconcilerIT {
         """);
     var broken = awaitCondition(client, namespace, "broken-kc", KeycloakStatus.HAS_ERRORS,
         c -> c.status.equals(Condition.TRUE));
-    assertThat(broken.getStatus().condition(KeycloakStatus.HAS_ERRORS).message).isEqualTo(
+    assertThat(broken.getStatus().condition(KeycloakStatus.HAS_ERRORS).message).startsWith(
         ("spec.db.usernameSecret: Secret \"later-db\" not found in namespace \"%1$s\"; "
-            + "spec.db.passwordSecret: Secret \"later-db\" not found in namespace \"%1$s\"").formatted(namespace));
+            + "spec.db.passwordSecret: Secret \"later-db\" not found in namespace \"%1$s\"; warning: ")
+            .formatted(namespace));
     assertThat(broken.getStatus().condition(KeycloakStatus.READY).status).isEqualTo(Condition.FALSE);
     assertThat(absent(Deployment.class, "broken-kc")).isTrue();
 
@@ -234,7 +297,7 @@ class KeycloakReconcilerIT {
           passwordSecret: {name: roll-db, key: password}
         """);
     String before = eventually().until(() -> digest(deployment(client, namespace, "roll-kc")),
-        java.util.Objects::nonNull);
+        Objects::nonNull);
     createSecret(client, namespace, "roll-db", Map.of("username", "kc", "password", "second"));
     eventually().until(() -> digest(deployment(client, namespace, "roll-kc")), d -> d != null && !d.equals(before));
   }
@@ -244,7 +307,7 @@ class KeycloakReconcilerIT {
       return null;
     }
     return deployment.getSpec().getTemplate().getMetadata().getAnnotations()
-        .get(io.keycloakgitops.reconciler.model.KeycloakNames.CONFIG_DIGEST_ANNOTATION);
+        .get(KeycloakNames.CONFIG_DIGEST_ANNOTATION);
   }
 
   @Test

@@ -17,10 +17,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.keycloakgitops.reconciler.dependent.KeycloakServiceMonitorDependentResource;
+import io.keycloakgitops.reconciler.model.monitoring.ServiceMonitor;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import io.keycloakgitops.testsupport.TestCluster;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -120,16 +121,12 @@ class NoOpReconcileIT {
   /** resourceVersion of the CR and of everything it owns. */
   private static Map<String, String> resourceVersions(KubernetesClient client, String namespace) {
     var versions = new LinkedHashMap<String, String>();
-    for (Class<? extends HasMetadata> type : java.util.List.of(Keycloak.class, Deployment.class, Service.class,
-        Ingress.class, NetworkPolicy.class, PodDisruptionBudget.class, Secret.class)) {
+    for (Class<? extends HasMetadata> type : List.of(Keycloak.class, Deployment.class, Service.class,
+        Ingress.class, NetworkPolicy.class, PodDisruptionBudget.class, Secret.class, ServiceMonitor.class)) {
       client.resources(type).inNamespace(namespace).list().getItems()
           .forEach(r -> versions.put(r.getKind() + "/" + r.getMetadata().getName(),
               r.getMetadata().getResourceVersion()));
     }
-    client.genericKubernetesResources(KeycloakServiceMonitorDependentResource.GVK.apiVersion(),
-            KeycloakServiceMonitorDependentResource.GVK.getKind()).inNamespace(namespace).list().getItems()
-        .forEach(r -> versions.put("ServiceMonitor/" + r.getMetadata().getName(),
-            r.getMetadata().getResourceVersion()));
     assertThat(versions).containsKeys("Keycloak/noop-kc", "Deployment/noop-kc", "Service/noop-kc-service",
         "Service/noop-kc-discovery", "Ingress/noop-kc-ingress", "NetworkPolicy/noop-kc-network-policy",
         "PodDisruptionBudget/noop-kc", "Secret/noop-kc-initial-admin", "ServiceMonitor/noop-kc");

@@ -3,12 +3,12 @@ package io.keycloakgitops.reconciler;
 import static io.keycloakgitops.reconciler.ClusterFixtures.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.keycloakgitops.reconciler.dependent.KeycloakServiceMonitorDependentResource;
+import io.keycloakgitops.reconciler.model.monitoring.ServiceMonitor;
 import io.keycloakgitops.schemas.keycloak.KeycloakSpec;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import io.keycloakgitops.testsupport.TestCluster;
+import java.util.Objects;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -22,17 +22,19 @@ class ServiceMonitorIT {
     KubernetesClient client = cluster.client();
     ClusterFixtures.installServiceMonitorCrd(client);
     String namespace = cluster.createNamespace("monitor");
-    var monitors = client.genericKubernetesResources(KeycloakServiceMonitorDependentResource.GVK.apiVersion(),
-        KeycloakServiceMonitorDependentResource.GVK.getKind()).inNamespace(namespace);
+    var monitors = client.resources(ServiceMonitor.class).inNamespace(namespace);
 
     try (var operator = KeycloakOperator.start(client, ReconcilerConfig.defaults().withNamespaces(
         Set.of(namespace)))) {
       var keycloak = client.resource(ClusterFixtures.keycloak("mon-kc", namespace, "instances: 1")).create();
-      GenericKubernetesResource monitor = eventually().until(() -> monitors.withName("mon-kc").get(),
-          java.util.Objects::nonNull);
+      ServiceMonitor monitor = eventually().until(() -> monitors.withName("mon-kc").get(),
+          Objects::nonNull);
       assertThat(monitor.getMetadata().getOwnerReferences()).singleElement()
           .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(keycloak.getMetadata().getUid()));
-      assertThat(monitor.<String>get("spec", "endpoints", 0, "port")).isEqualTo("management");
+      assertThat(monitor.getSpec().endpoints).singleElement().satisfies(endpoint -> {
+        assertThat(endpoint.port).isEqualTo("management");
+        assertThat(endpoint.path).isEqualTo("/metrics");
+      });
 
       client.resources(Keycloak.class).inNamespace(namespace).withName("mon-kc").edit(kc -> {
         kc.getSpec().serviceMonitor = new KeycloakSpec.ServiceMonitorSpec();

@@ -41,6 +41,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+  private static final int MAX_THREADS = 32;
+  private static final int MIN_THREADS = 4;
 
   private final WebhookConfig config;
   private final TlsSource tls;
@@ -91,6 +94,10 @@ public final class WebhookServer implements AutoCloseable {
       javalin.startup.showOldJavalinVersionWarning = false;
       javalin.http.maxRequestSize = AdmissionHandler.MAX_BODY_BYTES + 1L;
       javalin.jetty.host = config.bindAddress();
+      // The API server keeps a few connections open; a small pool avoids idle-thread churn on small CPUs.
+      var threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+      threads.setName("webhook-http");
+      javalin.jetty.threadPool = threads;
       javalin.jetty.addConnector((server, httpConfiguration) -> {
         // SNI host checks would refuse clients that call by IP (the API server with a url clientConfig).
         httpConfiguration.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));

@@ -1,7 +1,6 @@
 package io.keycloakgitops.realmsync.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,25 +45,34 @@ public final class Executor {
     return new Executor(ctx, bulkThreshold).execute(plan);
   }
 
+  /**
+   * Bulk creations are grouped by phase, one partialImport each: a single request mixing clients, groups and users
+   * is much slower in Keycloak than one request per kind, and the phases keep dependencies in order.
+   */
   private Outcome execute(Plan plan) {
-    List<Change> bulk = plan.changes().stream().filter(c -> c.bulk() != null).toList();
-    boolean useBulk = bulk.size() >= bulkThreshold;
-    var bulkKeys = bulk.stream().map(c -> c.type() + "\u0000" + c.key()).collect(java.util.stream.Collectors.toSet());
-    boolean bulkDone = false;
+    Map<Integer, List<Change>> bulkByPhase = new LinkedHashMap<>();
+    plan.changes().stream().filter(c -> c.bulk() != null)
+        .forEach(c -> bulkByPhase.computeIfAbsent(c.phase(), k -> new ArrayList<>()).add(c));
+    bulkByPhase.values().removeIf(changes -> changes.size() < bulkThreshold);
+    var bulkKeys = new java.util.HashSet<String>();
+    bulkByPhase.values().forEach(changes -> changes.forEach(c -> bulkKeys.add(c.type() + "\u0000" + c.key())));
     Change current = null;
     try {
       for (Change change : plan.changes()) {
         current = change;
-        if (useBulk && change.bulk() != null) {
-          if (!bulkDone) {
+        if (change.bulk() != null && bulkByPhase.containsKey(change.phase())) {
+          List<Change> batch = bulkByPhase.remove(change.phase());
+          if (batch != null) {
             int before = ctx.api().writes();
-            partialImport(bulk);
+            partialImport(batch);
             count(EntityType.BULK, Operation.CREATE, ctx.api().writes() - before);
-            bulkDone = true;
           }
           continue;
         }
-        if (useBulk && change.followUp() && bulkKeys.contains(change.type() + "\u0000" + change.key())) {
+        if (change.bulk() != null && bulkKeys.contains(change.type() + "\u0000" + change.key())) {
+          continue;
+        }
+        if (change.followUp() && bulkKeys.contains(change.type() + "\u0000" + change.key())) {
           continue;
         }
         int before = ctx.api().writes();
@@ -129,14 +137,5 @@ public final class Executor {
 
   private Outcome outcome(RuntimeException failure, String failedChange) {
     return new Outcome(created, updated, deleted, Map.copyOf(writes), failure, failedChange);
-  }
-
-  /** Groups for partialImport need their paths, or Keycloak fails with a server error. */
-  static ObjectNode withGroupPaths(ObjectNode group, String parentPath) {
-    String path = parentPath + "/" + Json.text(group, "name");
-    group.put("path", path);
-    var children = new ArrayList<ObjectNode>(Json.objects(group.get("subGroups")));
-    children.forEach(child -> withGroupPaths(child, path));
-    return group;
   }
 }

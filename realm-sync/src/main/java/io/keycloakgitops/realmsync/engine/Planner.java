@@ -26,7 +26,8 @@ public final class Planner {
   static final int CLIENT = 30;
   static final int CLIENT_PARTS = 31;
   static final int ROLE = 40;
-  static final int CLIENT_ROLE = 41;
+  /** Client roles with realm roles: composites may cross, and one partialImport takes both. */
+  static final int CLIENT_ROLE = ROLE;
   static final int COMPOSITES = 42;
   static final int GROUP = 50;
   static final int GROUP_ROLES = 51;
@@ -244,41 +245,26 @@ public final class Planner {
 
   // ---- realm -------------------------------------------------------------------------------------------------
 
+  /**
+   * A new realm is created bare (its settings, without flow bindings: custom flows do not exist yet) so that
+   * Keycloak gives it every built-in object; the next pass then creates the declared objects like in any existing
+   * realm, in bulk where there are many. Keycloak's full-realm import is not used: a declared collection there
+   * replaces the built-ins (declare one client scope, lose profile and email; one key provider, lose the RSA keys).
+   */
   private void planRealmCreation() {
     target.markRealmCreated(in.source());
-    var rep = (ObjectNode) in.desiredRep().deepCopy();
-    rememberRealmCreationSecrets(rep);
-    String defaultRole = BuiltIns.defaultRoleName(realm);
-    for (ObjectNode user : Json.objects(rep.get("users"))) {
-      if (!user.has("serviceAccountClientId")) {
-        var roles = user.withArray("realmRoles");
-        if (!Json.strings(roles).contains(defaultRole)) {
-          roles.add(defaultRole);
-        }
-      }
+    var rep = desired.settings.deepCopy();
+    rep.remove(FLOW_BINDINGS);
+    rep.put("realm", realm);
+    if (rep.has("smtpServer")) {
+      rememberSecrets(target, EntityType.REALM.label() + "/" + realm + "/", "smtpServer.", rep.get("smtpServer"));
     }
-    // Overrides name flows by alias in files; the import wants ids, so the follow-up sync sets them.
-    Json.objects(rep.get("clients")).forEach(client -> client.remove("authenticationFlowBindingOverrides"));
     var attributes = rep.with("attributes");
     attributes.put(SyncState.ATTRIBUTE, target.encode());
     changes.add(Change.create(EntityType.REALM, realm, REALM_EARLY, ctx -> {
       ctx.api().createRealm(rep);
       ctx.realmCreated(attributes);
     }));
-  }
-
-  private void rememberRealmCreationSecrets(ObjectNode rep) {
-    if (desired.identityProviders != null) {
-      desired.identityProviders.forEach((alias, idp) ->
-          rememberCreatedSecrets(target, EntityType.IDENTITY_PROVIDER, alias, idp));
-    }
-    if (desired.components != null) {
-      desired.components.forEach((type, byKey) -> byKey.values().forEach(c ->
-          rememberComponentSecrets(target, Representations.componentKey(type, c), c)));
-    }
-    if (rep.has("smtpServer")) {
-      rememberSecrets(target, EntityType.REALM.label() + "/" + realm + "/", "smtpServer.", rep.get("smtpServer"));
-    }
   }
 
   void rememberComponentSecrets(SyncState state, String key, ObjectNode component) {
@@ -617,19 +603,10 @@ public final class Planner {
     var liveGroups = orEmpty(live.groups);
     desired.groups.forEach((path, group) -> {
       ObjectNode current = liveGroups.get(path);
-      Set<RoleRef> roles = group.has("realmRoles") || group.has("clientRoles")
-          ? RoleRef.read(group, "realmRoles", "clientRoles") : null;
       if (current == null) {
-        String parent = path.substring(0, path.lastIndexOf('/'));
-        var body = Representations.only(group, "name", "attributes");
-        changes.add(Change.create(EntityType.GROUP, path, GROUP, ctx -> {
-          String endpoint = parent.isEmpty() ? "/groups" : "/groups/" + ctx.groupId(parent) + "/children";
-          ctx.remember(EntityType.GROUP, path, ctx.api().post(endpoint, body));
-        }));
-        if (roles != null && !roles.isEmpty()) {
-          var diff = RoleDiff.of(roles, Set.of(), null);
-          changes.add(Change.followUp(EntityType.GROUP, path, GROUP_ROLES,
-              ctx -> diff.applyMappings(ctx, "/groups/" + ctx.groupId(path) + "/role-mappings")));
+        String parent = parentPath(path);
+        if (parent.isEmpty() || liveGroups.containsKey(parent)) {
+          planGroupTreeCreation(path, parent, liveGroups);
         }
         return;
       }
@@ -640,8 +617,9 @@ public final class Planner {
             GROUP_BODY_EXCLUDES, Set.of("attributes"));
         changes.add(Change.update(EntityType.GROUP, path, fields, GROUP, ctx -> ctx.api().put("/groups/" + id, body)));
       }
+      Set<RoleRef> roles = declaredRoles(group);
       if (roles != null) {
-        Set<RoleRef> liveRoles = RoleRef.read(current, "realmRoles", "clientRoles");
+        Set<RoleRef> liveRoles = managedOnly(RoleRef.read(current, "realmRoles", "clientRoles"), group);
         var diff = RoleDiff.of(roles, liveRoles, null);
         if (!diff.isEmpty()) {
           changes.add(Change.update(EntityType.GROUP, path, List.of(diff.asFieldChange("roles", liveRoles)),
@@ -651,13 +629,75 @@ public final class Planner {
     });
     liveGroups.forEach((path, group) -> {
       if (!desired.groups.containsKey(path) && mayDelete(EntityType.GROUP, path, group)) {
-        // Deepest first is not needed: deleting a parent deletes its children, and a 404 counts as deleted.
+        // Deleting a parent deletes its children; their own deletes then find nothing, which counts as done.
         changes.add(Change.delete(EntityType.GROUP, path, DELETE_GROUP, ctx -> {
           ctx.api().delete("/groups/" + Json.text(group, "id"));
           deleted(ctx, EntityType.GROUP, path);
         }));
       }
     });
+  }
+
+  /**
+   * A new group with all its new descendants, as one change: created top-down, then role mappings. A new top-level
+   * tree can also go into a partialImport (which only takes top-level groups, with their paths).
+   */
+  private void planGroupTreeCreation(String path, String parent, Map<String, ObjectNode> liveGroups) {
+    List<String> tree = desired.groups.keySet().stream()
+        .filter(p -> p.equals(path) || p.startsWith(path + "/")).toList();
+    var change = Change.create(EntityType.GROUP, path, GROUP, ctx -> {
+      for (String member : tree) {
+        String memberParent = parentPath(member);
+        String endpoint = memberParent.isEmpty() ? "/groups" : "/groups/" + ctx.groupId(memberParent) + "/children";
+        ctx.remember(EntityType.GROUP, member, ctx.api().post(endpoint,
+            Representations.only(desired.groups.get(member), "name", "attributes")));
+      }
+    });
+    if (tree.size() > 1) {
+      change = change.withDetail("with " + (tree.size() - 1) + " subgroup" + (tree.size() > 2 ? "s" : ""));
+    }
+    changes.add(parent.isEmpty() ? change.withBulk(new Change.BulkItem("groups", null, nestedGroup(path))) : change);
+    for (String member : tree) {
+      Set<RoleRef> roles = declaredRoles(desired.groups.get(member));
+      if (roles != null && !roles.isEmpty()) {
+        var diff = RoleDiff.of(roles, Set.of(), null);
+        changes.add(Change.followUp(EntityType.GROUP, path, GROUP_ROLES,
+            ctx -> diff.applyMappings(ctx, "/groups/" + ctx.groupId(member) + "/role-mappings")));
+      }
+    }
+  }
+
+  /** The export shape of a group and its declared descendants, with the paths partialImport needs. */
+  private ObjectNode nestedGroup(String path) {
+    var node = Json.without(desired.groups.get(path), List.of("subGroups"));
+    node.put("path", path);
+    var children = node.putArray("subGroups");
+    desired.groups.keySet().stream().filter(p -> parentPath(p).equals(path)).forEach(p -> children.add(nestedGroup(p)));
+    return node;
+  }
+
+  private static String parentPath(String path) {
+    return path.substring(0, path.lastIndexOf('/'));
+  }
+
+  /**
+   * The roles an object declares: {@code realmRoles} and {@code clientRoles} are managed independently, each
+   * only when declared. Null when neither is.
+   */
+  static Set<RoleRef> declaredRoles(JsonNode object) {
+    if (!object.has("realmRoles") && !object.has("clientRoles")) {
+      return null;
+    }
+    return RoleRef.read(object, "realmRoles", "clientRoles");
+  }
+
+  /** Live roles restricted to the kinds (realm, client) the file declares for that object. */
+  static Set<RoleRef> managedOnly(Set<RoleRef> live, JsonNode declared) {
+    boolean realmRoles = declared.has("realmRoles");
+    boolean clientRoles = declared.has("clientRoles");
+    var out = new TreeSet<RoleRef>();
+    live.stream().filter(r -> r.isClientRole() ? clientRoles : realmRoles).forEach(out::add);
+    return out;
   }
 
   private void planDefaultGroups() {
@@ -694,8 +734,7 @@ public final class Planner {
     RoleRef defaultRole = RoleRef.realm(BuiltIns.defaultRoleName(realm));
     desired.users.forEach((username, user) -> {
       ObjectNode current = liveUsers.get(username);
-      Set<RoleRef> roles = user.has("realmRoles") || user.has("clientRoles")
-          ? RoleRef.read(user, "realmRoles", "clientRoles") : null;
+      Set<RoleRef> roles = declaredRoles(user);
       if (current == null) {
         planUserCreation(username, user, roles, defaultRole);
         return;
@@ -708,7 +747,9 @@ public final class Planner {
       }
       if (user.has("groups")) {
         var want = set(Json.strings(user.get("groups")));
-        var have = set(Json.strings(current.get("groups")));
+        var have = new TreeSet<>(set(Json.strings(current.get("groups"))));
+        // Keycloak puts every new user in the realm's default groups: those memberships are not the file's to remove.
+        have.removeIf(g -> !want.contains(g) && set(live.defaultGroups).contains(g));
         if (!want.equals(have)) {
           changes.add(Change.update(EntityType.USER, username,
               List.of(new FieldChange("groups", Json.array(have), Json.array(want), false)), USER_PARTS, ctx -> {
@@ -726,7 +767,7 @@ public final class Planner {
         }
       }
       if (roles != null) {
-        Set<RoleRef> liveRoles = RoleRef.read(current, "realmRoles", "clientRoles");
+        Set<RoleRef> liveRoles = managedOnly(RoleRef.read(current, "realmRoles", "clientRoles"), user);
         var diff = RoleDiff.of(roles, liveRoles, defaultRole);
         if (!diff.isEmpty()) {
           changes.add(Change.update(EntityType.USER, username, List.of(diff.asFieldChange("roles", liveRoles)),
@@ -775,12 +816,13 @@ public final class Planner {
     var liveAccounts = orEmpty(live.serviceAccounts);
     RoleRef defaultRole = RoleRef.realm(BuiltIns.defaultRoleName(realm));
     desired.serviceAccounts.forEach((clientId, user) -> {
-      if (!user.has("realmRoles") && !user.has("clientRoles")) {
+      Set<RoleRef> roles = declaredRoles(user);
+      if (roles == null) {
         return;
       }
-      Set<RoleRef> roles = RoleRef.read(user, "realmRoles", "clientRoles");
       ObjectNode current = liveAccounts.get(clientId);
-      Set<RoleRef> liveRoles = current == null ? Set.of(defaultRole) : RoleRef.read(current, "realmRoles", "clientRoles");
+      Set<RoleRef> liveRoles = current == null ? Set.of(defaultRole)
+          : managedOnly(RoleRef.read(current, "realmRoles", "clientRoles"), user);
       var diff = RoleDiff.of(roles, liveRoles, defaultRole);
       if (!diff.isEmpty()) {
         changes.add(Change.update(EntityType.SERVICE_ACCOUNT, clientId, List.of(diff.asFieldChange("roles", liveRoles)),

@@ -9,8 +9,9 @@ import java.util.regex.Pattern;
  * (those are secrets by construction, whatever the field is called). Also serves the remembered secret hashes.
  */
 public final class SecretPolicy implements Compare.Secrets {
+  /** Names that end like a secret: clientSecret, bindCredential, smtp password, privateKey (not passwordPolicy). */
   private static final Pattern SENSITIVE_NAME = Pattern.compile(
-      "(?i).*(secret|password|credential|private.?key|token|keystore|passphrase|signingkey).*");
+      "(?i).*(secret|password|credential|credentials|private.?key|passphrase|keystorepass|truststorepass)$");
 
   private final Set<String> placeholderValues;
   private final SyncState state;

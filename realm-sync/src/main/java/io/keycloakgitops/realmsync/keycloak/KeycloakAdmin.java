@@ -114,6 +114,11 @@ public final class KeycloakAdmin implements AutoCloseable {
     return call("GET", URI.create(target.url() + "/admin/realms?briefRepresentation=false"), null);
   }
 
+  /** GET /admin/serverinfo (version, providers). */
+  public JsonNode serverInfo() {
+    return call("GET", URI.create(target.url() + "/admin/serverinfo"), null);
+  }
+
   public RealmApi realm(String name) {
     return new RestRealmApi(name);
   }

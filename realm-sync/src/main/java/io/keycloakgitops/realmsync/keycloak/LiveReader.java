@@ -71,7 +71,9 @@ public final class LiveReader {
         ? api.get("/components", "parent", Json.text(rep, "id")) : null);
     var idps = async(() -> spec.wants(d == null ? null : anyOf(d.identityProviders, d.identityProviderMappers))
         ? api.get("/identity-provider/instances", "briefRepresentation", false) : null);
-    var defaultGroups = async(() -> spec.wants(d == null ? null : d.defaultGroups) ? api.get("/default-groups") : null);
+    boolean usersDeclareGroups = spec.anyDeclares(d == null ? null : d.users, u -> u.has("groups"));
+    var defaultGroups = async(() -> spec.wants(d == null ? null : d.defaultGroups) || usersDeclareGroups
+        ? api.get("/default-groups") : null);
     var defaultScopes = async(() -> spec.wants(d == null ? null : d.defaultDefaultClientScopes)
         ? api.get("/default-default-client-scopes") : null);
     var optionalScopes = async(() -> spec.wants(d == null ? null : d.defaultOptionalClientScopes)

@@ -75,6 +75,17 @@ public final class RealmParser {
     return (ObjectNode) node;
   }
 
+  /** Validates an already parsed realm (a CR's {@code spec.realm}): errors name JSON paths instead of lines. */
+  public static void validate(JsonNode node, String where) {
+    List<ValidationMessage> errors = SCHEMA.validate(node).stream().toList();
+    if (!errors.isEmpty()) {
+      var message = new StringBuilder();
+      errors.stream().limit(MAX_ERRORS).forEach(error -> message.append(message.isEmpty() ? "" : "\n")
+          .append(where).append(": ").append(error.getMessage()));
+      throw new RealmFileException(message.toString());
+    }
+  }
+
   /** The line of the nearest located ancestor (a missing property is reported where its object starts). */
   private static int line(Map<String, Integer> lines, JsonNodePath path) {
     for (JsonNodePath p = path; p != null; p = p.getParent()) {

@@ -1,6 +1,7 @@
 package io.keycloakgitops.reconciler.cli;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.keycloakgitops.reconciler.KeycloakOperator;
 import io.keycloakgitops.reconciler.ReconcilerConfig;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,7 +74,13 @@ public final class RunCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     var stopped = new CountDownLatch(1);
-    var operator = KeycloakOperator.start(kubernetes, config);
+    KeycloakOperator operator;
+    try {
+      operator = KeycloakOperator.start(kubernetes, config);
+    } catch (IllegalStateException | KubernetesClientException e) {
+      spec.commandLine().getErr().println("error: cannot start the reconciler: " + e.getMessage());
+      return 1;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       operator.close();
       stopped.countDown();
@@ -107,9 +115,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
     @Override
     public Duration convert(String value) {
-      var matcher = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.strip());
+      var matcher = DURATION.matcher(value.strip());
       if (!matcher.matches()) {
         throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 500ms, 15s, 2m, 1h");
       }

@@ -73,7 +73,7 @@ public final class KeycloakStatusAggregator {
     status.observedGeneration = generation;
     status.conditions = new ArrayList<>();
     boolean ready = errors.isEmpty() && notReady.isEmpty();
-    var readyMessages = new ArrayList<String>(errors.isEmpty() ? List.of() : List.of("the spec is not applied"));
+    var readyMessages = new ArrayList<String>(errors.isEmpty() ? List.of() : List.of("not reconciled, see HasErrors"));
     readyMessages.addAll(notReady);
     status.conditions.add(condition(KeycloakStatus.READY, ready,
         ready ? "Ready" : errors.isEmpty() ? "NotReady" : "HasErrors",

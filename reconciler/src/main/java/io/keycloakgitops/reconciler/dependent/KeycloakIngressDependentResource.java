@@ -12,7 +12,6 @@ import io.keycloakgitops.reconciler.model.KeycloakNames;
 import io.keycloakgitops.reconciler.model.ServerOptions;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The Ingress {@code <name>-ingress} (on unless {@code spec.ingress.enabled: false}). The backend protocol follows

@@ -1,33 +1,24 @@
 package io.keycloakgitops.reconciler.dependent;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
-import io.javaoperatorsdk.operator.processing.GroupVersionKind;
-import io.javaoperatorsdk.operator.processing.dependent.Creator;
-import io.javaoperatorsdk.operator.processing.dependent.Updater;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.GenericKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.keycloakgitops.reconciler.model.KeycloakModel;
 import io.keycloakgitops.reconciler.model.KeycloakNames;
 import io.keycloakgitops.reconciler.model.KeycloakPodTemplate;
+import io.keycloakgitops.reconciler.model.monitoring.ServiceMonitor;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -35,70 +26,49 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code <name>-service}. It exists only where the ServiceMonitor API does (see {@link ApiAvailableCondition})
  * and while {@code spec.serviceMonitor.enabled} is not false.
  */
-public class KeycloakServiceMonitorDependentResource extends GenericKubernetesDependentResource<Keycloak>
-    implements Creator<GenericKubernetesResource, Keycloak>, Updater<GenericKubernetesResource, Keycloak>,
-    GarbageCollected<Keycloak> {
-  public static final GroupVersionKind GVK = new GroupVersionKind("monitoring.coreos.com", "v1", "ServiceMonitor");
-  public static final String CRD_NAME = "servicemonitors.monitoring.coreos.com";
+public class KeycloakServiceMonitorDependentResource extends KeycloakDependentResource<ServiceMonitor> {
+  public static final String CRD_NAME = HasMetadata.getFullResourceName(ServiceMonitor.class);
 
   public KeycloakServiceMonitorDependentResource() {
-    super(GVK);
+    super(ServiceMonitor.class);
   }
 
+  @Override
   public String name(Keycloak keycloak) {
     return KeycloakNames.serviceMonitor(keycloak);
   }
 
-  public GenericKubernetesResource desired(KeycloakModel model) {
+  @Override
+  public ServiceMonitor desired(KeycloakModel model) {
     var settings = model.settings();
     var spec = model.spec().serviceMonitor;
-    var endpoint = new LinkedHashMap<String, Object>();
-    endpoint.put("port", KeycloakPodTemplate.MANAGEMENT_PORT_NAME);
-    endpoint.put("path", settings.managementRelativePath() + "/metrics");
-    endpoint.put("scheme", settings.scheme());
-    endpoint.put("interval", spec != null && spec.interval != null ? spec.interval : "30s");
-    endpoint.put("scrapeTimeout", spec != null && spec.scrapeTimeout != null ? spec.scrapeTimeout : "10s");
+    var endpoint = new ServiceMonitor.Endpoint();
+    endpoint.port = KeycloakPodTemplate.MANAGEMENT_PORT_NAME;
+    endpoint.path = settings.managementRelativePath() + "/metrics";
+    endpoint.scheme = settings.scheme();
+    endpoint.interval = spec != null && spec.interval != null ? spec.interval : "30s";
+    endpoint.scrapeTimeout = spec != null && spec.scrapeTimeout != null ? spec.scrapeTimeout : "10s";
     if (settings.tls()) {
       // The server certificate is issued for the public host name, not for the pod IP Prometheus scrapes.
-      endpoint.put("tlsConfig", Map.of("insecureSkipVerify", true));
+      endpoint.tlsConfig = new ServiceMonitor.TlsConfig();
+      endpoint.tlsConfig.insecureSkipVerify = true;
     }
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion(GVK.apiVersion())
-        .withKind(GVK.getKind())
-        .withMetadata(OwnedResources.metadata(model, name(model.keycloak()), spec == null ? null : spec.labels,
-            spec == null ? null : spec.annotations))
-        .addToAdditionalProperties("spec", Map.of(
-            "selector", Map.of("matchLabels", KeycloakNames.selectorLabels(model.keycloak())),
-            "namespaceSelector", Map.of("matchNames", List.of(model.namespace())),
-            "endpoints", List.of(endpoint)))
-        .build();
-  }
-
-  @Override
-  protected GenericKubernetesResource desired(Keycloak primary, Context<Keycloak> context) {
-    return desired(ModelContext.get(context));
-  }
-
-  @Override
-  protected ResourceID targetSecondaryResourceID(Keycloak primary, Context<Keycloak> context) {
-    return OwnedResources.id(name(primary), primary);
-  }
-
-  @Override
-  public Optional<GenericKubernetesResource> getSecondaryResource(Keycloak primary, Context<Keycloak> context) {
-    return OwnedResources.fromOwnInformer(eventSource(), name(primary), primary);
-  }
-
-  @Override
-  protected InformerEventSourceConfiguration.Builder<GenericKubernetesResource> informerConfigurationBuilder(
-      EventSourceContext<Keycloak> context) {
-    return OwnedResources.managedOnly(super.informerConfigurationBuilder(context));
+    var monitor = new ServiceMonitor();
+    monitor.setMetadata(OwnedResources.metadata(model, name(model.keycloak()), spec == null ? null : spec.labels,
+        spec == null ? null : spec.annotations));
+    monitor.setSpec(new ServiceMonitor.Spec());
+    monitor.getSpec().selector = new LabelSelectorBuilder()
+        .withMatchLabels(KeycloakNames.selectorLabels(model.keycloak())).build();
+    monitor.getSpec().namespaceSelector = new ServiceMonitor.NamespaceSelector();
+    monitor.getSpec().namespaceSelector.matchNames = List.of(model.namespace());
+    monitor.getSpec().endpoints = List.of(endpoint);
+    return monitor;
   }
 
   /** Present while {@code spec.serviceMonitor.enabled} is not false; deleted when it turns false. */
-  public static class EnabledCondition implements Condition<GenericKubernetesResource, Keycloak> {
+  public static class EnabledCondition implements Condition<ServiceMonitor, Keycloak> {
     @Override
-    public boolean isMet(DependentResource<GenericKubernetesResource, Keycloak> dependent, Keycloak primary,
+    public boolean isMet(DependentResource<ServiceMonitor, Keycloak> dependent, Keycloak primary,
         Context<Keycloak> context) {
       return holds(ModelContext.get(context));
     }
@@ -111,9 +81,10 @@ public class KeycloakServiceMonitorDependentResource extends GenericKubernetesDe
   /**
    * Activation: the ServiceMonitor CRD exists and this reconciler may watch and create ServiceMonitors there (the
    * chart grants that only on request). Without both, the dependent is inactive: no informer, no error. Answers
-   * are cached and re-checked at most once per {@code recheck}, so a CRD installed later is picked up.
+   * are cached per namespace and re-checked at most once per {@code recheck}, so a CRD installed later is
+   * picked up.
    */
-  public static class ApiAvailableCondition implements Condition<GenericKubernetesResource, Keycloak> {
+  public static class ApiAvailableCondition implements Condition<ServiceMonitor, Keycloak> {
     private final boolean watchAllNamespaces;
     private final Duration recheck;
     private final Clock clock;
@@ -128,13 +99,13 @@ public class KeycloakServiceMonitorDependentResource extends GenericKubernetesDe
     }
 
     @Override
-    public boolean isMet(DependentResource<GenericKubernetesResource, Keycloak> dependent, Keycloak primary,
+    public boolean isMet(DependentResource<ServiceMonitor, Keycloak> dependent, Keycloak primary,
         Context<Keycloak> context) {
-      String namespace = primary.getMetadata().getNamespace();
       Instant now = clock.instant();
-      return answers.compute(namespace, (ns, answer) -> answer != null && answer.checkedAt.plus(recheck).isAfter(now)
-          ? answer
-          : new Answer(check(context.getClient(), ns), now)).available;
+      return answers.compute(primary.getMetadata().getNamespace(), (namespace, answer) ->
+          answer != null && answer.checkedAt.plus(recheck).isAfter(now)
+              ? answer
+              : new Answer(check(context.getClient(), namespace), now)).available;
     }
 
     private boolean check(KubernetesClient client, String namespace) {
@@ -146,8 +117,9 @@ public class KeycloakServiceMonitorDependentResource extends GenericKubernetesDe
 
     private static boolean allowed(KubernetesClient client, String verb, String namespace) {
       SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder().withNewSpec()
-          .withNewResourceAttributes().withGroup(GVK.getGroup()).withResource("servicemonitors").withVerb(verb)
-          .withNamespace(namespace).endResourceAttributes()
+          .withNewResourceAttributes().withGroup(HasMetadata.getGroup(ServiceMonitor.class))
+          .withResource(HasMetadata.getPlural(ServiceMonitor.class)).withVerb(verb).withNamespace(namespace)
+          .endResourceAttributes()
           .endSpec().build();
       var answer = client.resource(review).create();
       return answer.getStatus() != null && Boolean.TRUE.equals(answer.getStatus().getAllowed());

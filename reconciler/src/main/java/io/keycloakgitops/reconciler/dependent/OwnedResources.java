@@ -17,16 +17,30 @@ import java.util.Optional;
 final class OwnedResources {
   private OwnedResources() {}
 
-  /** Name, namespace and labels (the spec's {@code extraLabels} below ours) of an owned object. */
+  /**
+   * Name, namespace, labels (the spec's {@code extraLabels} below ours) and the controller owner reference of an
+   * owned object. (A CR that was never stored, as in {@code render}, has no uid and so no owner reference yet.)
+   */
   static ObjectMeta metadata(KeycloakModel model, String name, Map<String, String> extraLabels,
       Map<String, String> annotations) {
-    return new ObjectMetaBuilder()
+    var keycloak = model.keycloak();
+    var metadata = new ObjectMetaBuilder()
         .withName(name)
         .withNamespace(model.namespace())
-        .withLabels(KeycloakNames.labels(model.keycloak(), extraLabels))
+        .withLabels(KeycloakNames.labels(keycloak, extraLabels))
         // Never null: JOSDK adds its own annotations to this map.
-        .withAnnotations(annotations == null ? new LinkedHashMap<>() : new LinkedHashMap<>(annotations))
-        .build();
+        .withAnnotations(annotations == null ? new LinkedHashMap<>() : new LinkedHashMap<>(annotations));
+    if (keycloak.getMetadata().getUid() != null) {
+      metadata.addNewOwnerReference()
+          .withApiVersion(keycloak.getApiVersion())
+          .withKind(keycloak.getKind())
+          .withName(keycloak.getMetadata().getName())
+          .withUid(keycloak.getMetadata().getUid())
+          .withController(true)
+          .withBlockOwnerDeletion(true)
+          .endOwnerReference();
+    }
+    return metadata.build();
   }
 
   static ResourceID id(String name, Keycloak keycloak) {

@@ -45,7 +45,7 @@ public final class KeycloakPodTemplate {
   public static final String MANAGEMENT_PORT_NAME = "management";
 
   /** Keycloak writes here at runtime (JVM temp files, theme cache, transaction log); the rest can be read-only. */
-  static final Map<String, String> WRITABLE_DIRS = new TreeMap<>(Map.of(
+  private static final Map<String, String> WRITABLE_DIRS = new TreeMap<>(Map.of(
       "tmp", "/tmp",
       "keycloak-data-tmp", "/opt/keycloak/data/tmp",
       "keycloak-transaction-logs", "/opt/keycloak/data/transaction-logs"));
@@ -73,7 +73,8 @@ public final class KeycloakPodTemplate {
 
     configureContainer(keycloakContainer(pod), model);
     pod.setVolumes(mergeByKey(pod.getVolumes(), volumes(model), Volume::getName));
-    pod.setImagePullSecrets(mergeByKey(pod.getImagePullSecrets(), spec.imagePullSecrets, LocalObjectReference::getName));
+    pod.setImagePullSecrets(
+        mergeByKey(pod.getImagePullSecrets(), spec.imagePullSecrets, LocalObjectReference::getName));
     var scheduling = Optional.ofNullable(spec.scheduling);
     scheduling.map(s -> s.affinity).ifPresent(pod::setAffinity);
     scheduling.map(s -> s.tolerations).ifPresent(pod::setTolerations);

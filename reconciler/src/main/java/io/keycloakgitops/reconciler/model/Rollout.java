@@ -24,7 +24,8 @@ public final class Rollout {
   }
 
   public static int readyReplicas(Deployment deployment) {
-    return deployment.getStatus() == null ? 0 : Optional.ofNullable(deployment.getStatus().getReadyReplicas()).orElse(0);
+    var status = deployment.getStatus();
+    return status == null ? 0 : Optional.ofNullable(status.getReadyReplicas()).orElse(0);
   }
 
   /**

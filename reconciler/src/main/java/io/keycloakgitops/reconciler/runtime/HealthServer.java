@@ -18,8 +18,10 @@ public final class HealthServer implements AutoCloseable {
       config.startup.showJavalinBanner = false;
       config.jetty.host = bind;
       config.jetty.port = port;
-      config.routes.get("/healthz", ctx -> ctx.status(live.getAsBoolean() ? 200 : 503)
-          .result(live.getAsBoolean() ? "ok" : "stopped"));
+      config.routes.get("/healthz", ctx -> {
+        boolean isLive = live.getAsBoolean();
+        ctx.status(isLive ? 200 : 503).result(isLive ? "ok" : "stopping");
+      });
       config.routes.get("/readyz", ctx -> {
         boolean isReady = ready.getAsBoolean();
         ctx.status(isReady ? 200 : 503).result(isReady ? "ok" : "informers not synced or unhealthy");

@@ -39,7 +39,8 @@ class KeycloakStatusAggregatorTest {
         .addError("spec.db.usernameSecret: Secret \"db\" not found in namespace \"identity\"").build();
     var hasErrors = status.condition(KeycloakStatus.HAS_ERRORS);
     assertThat(hasErrors.status).isEqualTo(Condition.TRUE);
-    assertThat(hasErrors.message).isEqualTo("spec.db.usernameSecret: Secret \"db\" not found in namespace \"identity\"");
+    assertThat(hasErrors.message)
+        .isEqualTo("spec.db.usernameSecret: Secret \"db\" not found in namespace \"identity\"");
     assertThat(status.condition(KeycloakStatus.READY).status).isEqualTo(Condition.FALSE);
     assertThat(status.condition(KeycloakStatus.READY).reason).isEqualTo("HasErrors");
   }

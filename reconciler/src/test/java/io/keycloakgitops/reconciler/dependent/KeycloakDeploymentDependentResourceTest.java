@@ -16,6 +16,7 @@ import io.keycloakgitops.reconciler.model.KeycloakNames;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class KeycloakDeploymentDependentResourceTest {
 
   private static Map<String, VolumeMount> mounts(Deployment deployment) {
     return keycloak(deployment).getVolumeMounts().stream()
-        .collect(java.util.stream.Collectors.toMap(VolumeMount::getMountPath, m -> m));
+        .collect(Collectors.toMap(VolumeMount::getMountPath, m -> m));
   }
 
   private static Volume volume(Deployment deployment, String name) {
@@ -88,7 +89,8 @@ class KeycloakDeploymentDependentResourceTest {
     assertThat(volume(deployment, "keycloak-tls-certificates").getSecret().getSecretName()).isEqualTo("kc-tls");
     assertThat(mounts(deployment).get("/mnt/certificates").getReadOnly()).isTrue();
     var container = keycloak(deployment);
-    for (var probe : List.of(container.getStartupProbe(), container.getReadinessProbe(), container.getLivenessProbe())) {
+    var probes = List.of(container.getStartupProbe(), container.getReadinessProbe(), container.getLivenessProbe());
+    for (var probe : probes) {
       assertThat(probe.getHttpGet().getScheme()).isEqualTo("HTTPS");
       assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
     }

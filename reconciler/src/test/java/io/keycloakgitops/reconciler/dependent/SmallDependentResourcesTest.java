@@ -47,7 +47,6 @@ class SmallDependentResourcesTest {
   }
 
   @Test
-  @SuppressWarnings("unchecked")
   void serviceMonitorScrapesTheManagementPort() {
     var monitor = new KeycloakServiceMonitorDependentResource().desired(TestKeycloaks.model("""
         http: {tlsSecret: tls}
@@ -55,11 +54,18 @@ class SmallDependentResourcesTest {
         """));
     assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
     assertThat(monitor.getKind()).isEqualTo("ServiceMonitor");
+    assertThat(monitor.getMetadata().getName()).isEqualTo("kc");
     assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prom");
-    var spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
-    var endpoint = ((java.util.List<Map<String, Object>>) spec.get("endpoints")).getFirst();
-    assertThat(endpoint).containsEntry("port", "management").containsEntry("path", "/metrics")
-        .containsEntry("scheme", "https").containsEntry("interval", "15s").containsEntry("scrapeTimeout", "10s");
+    assertThat(monitor.getSpec().selector.getMatchLabels()).containsEntry("app.kubernetes.io/instance", "kc");
+    assertThat(monitor.getSpec().namespaceSelector.matchNames).containsExactly(TestKeycloaks.NAMESPACE);
+    assertThat(monitor.getSpec().endpoints).singleElement().satisfies(endpoint -> {
+      assertThat(endpoint.port).isEqualTo("management");
+      assertThat(endpoint.path).isEqualTo("/metrics");
+      assertThat(endpoint.scheme).isEqualTo("https");
+      assertThat(endpoint.interval).isEqualTo("15s");
+      assertThat(endpoint.scrapeTimeout).isEqualTo("10s");
+      assertThat(endpoint.tlsConfig.insecureSkipVerify).isTrue();
+    });
     assertThat(KeycloakServiceMonitorDependentResource.EnabledCondition.holds(
         TestKeycloaks.model("serviceMonitor: {enabled: false}"))).isFalse();
   }

@@ -13,7 +13,8 @@ class ApiRequestMeterTest {
         .isEqualTo("deployments");
     assertThat(ApiRequestMeter.resource(URI.create("https://k/api/v1/namespaces/ns/secrets?watch=true")))
         .isEqualTo("secrets");
-    assertThat(ApiRequestMeter.resource(URI.create("https://k/apis/k8s.keycloak.org/v2beta1/namespaces/ns/keycloaks/kc/status")))
+    assertThat(ApiRequestMeter.resource(
+        URI.create("https://k/apis/k8s.keycloak.org/v2beta1/namespaces/ns/keycloaks/kc/status")))
         .isEqualTo("keycloaks/status");
     assertThat(ApiRequestMeter.resource(URI.create("https://k/api/v1/namespaces/ns"))).isEqualTo("namespaces");
     assertThat(ApiRequestMeter.resource(URI.create("https://k/apis/coordination.k8s.io/v1/namespaces/ns/leases/l")))

@@ -195,7 +195,7 @@ class ChartInstallIT {
       allowed(() -> reconciler.resources(CustomResourceDefinition.class).withName("servicemonitors.monitoring.coreos.com").get());
       assertThat(canI(reconciler, "create", "monitoring.coreos.com", "servicemonitors", apps))
           .as("ServiceMonitors only when the chart is asked to grant them").isFalse();
-      leaderElection(reconciler, fullname + "-reconciler");
+      leaderElection(reconciler, fullname + "-reconciler", true);
 
       forbidden(() -> reconciler.configMaps().inNamespace(apps).resource(new ConfigMapBuilder().withNewMetadata()
           .withName("written").endMetadata().build()).create());
@@ -237,7 +237,7 @@ class ChartInstallIT {
       allowed(() -> realmSync.resources(Keycloak.class).inNamespace(apps).withName("kc").get());
       allowed(() -> realmSync.secrets().inNamespace(apps).withName("kc-admin").get());
       allowed(() -> realmSync.v1().events().inNamespace(apps).resource(event("realm", "KeycloakRealmImport", apps)).create());
-      leaderElection(realmSync, fullname + "-realm-sync");
+      leaderElection(realmSync, fullname + "-realm-sync", false);
 
       forbidden(() -> realmSync.secrets().inNamespace(apps).list());
       forbidden(() -> realmSync.secrets().inNamespace(apps).withName("kc-admin").edit(s -> {
@@ -333,8 +333,11 @@ class ChartInstallIT {
         .endRule().endWebhook().build();
   }
 
-  /** Leader election as JOSDK/fabric8 does it: create the Lease, read it, renew it; never another component's. */
-  private static void leaderElection(KubernetesClient client, String lease) {
+  /**
+   * Leader election as JOSDK/fabric8 does it: create the Lease, read it, renew it; with {@code onlyItsOwn}, never
+   * another Lease of the namespace. Never a Lease outside the release namespace.
+   */
+  private static void leaderElection(KubernetesClient client, String lease, boolean onlyItsOwn) {
     // JOSDK's LeaderElectionManager.checkLeaseAccess: the rules (unnamed, or naming this lease) on leases in the
     // lease namespace must add up to get, create and update.
     SelfSubjectRulesReview review = new SelfSubjectRulesReview();
@@ -357,12 +360,15 @@ class ChartInstallIT {
     String foreign = "foreign-" + lease;
     admin.leases().inNamespace(namespace).resource(new LeaseBuilder().withNewMetadata().withName(foreign).endMetadata()
         .withNewSpec().withHolderIdentity("someone-else").endSpec().build()).create();
-    forbidden(() -> leases.withName(foreign).get());
-    forbidden(() -> leases.withName(foreign).edit(l -> {
-      l.getSpec().setHolderIdentity("stolen");
-      return l;
-    }));
+    if (onlyItsOwn) {
+      forbidden(() -> leases.withName(foreign).get());
+      forbidden(() -> leases.withName(foreign).edit(l -> {
+        l.getSpec().setHolderIdentity("stolen");
+        return l;
+      }));
+    }
     forbidden(() -> client.leases().inNamespace(apps).withName(lease).get());
+    forbidden(() -> client.leases().inAnyNamespace().list());
   }
 
   /** A SelfSubjectAccessReview, as the reconciler makes for ServiceMonitors. */

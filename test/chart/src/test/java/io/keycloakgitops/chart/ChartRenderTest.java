@@ -51,6 +51,7 @@ class ChartRenderTest {
       JsonNode pod = deployment.path("spec").path("template").path("spec");
       assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).as(where).isTrue();
       assertThat(pod.path("securityContext").path("runAsUser").asInt()).as(where).isPositive();
+      assertThat(pod.path("securityContext").path("fsGroup").asInt()).as(where + " mounted Secrets readable").isPositive();
       assertThat(pod.path("securityContext").path("seccompProfile").path("type").asText()).as(where).isEqualTo("RuntimeDefault");
       assertThat(pod.path("hostNetwork").asBoolean(false)).as(where).isFalse();
       for (JsonNode volume : pod.path("volumes")) {

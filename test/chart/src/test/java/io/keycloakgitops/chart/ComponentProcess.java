@@ -6,25 +6,35 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.keycloakgitops.testsupport.TestCluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * One of our services run from its shaded jar (what images/Containerfile runs) exactly as the chart's Deployment
  * runs it: the container's args and env, authenticated with a token of the chart's ServiceAccount for it, bound to
- * 127.0.0.1 instead of 0.0.0.0.
+ * 127.0.0.1 instead of 0.0.0.0 (the caller overrides a bind address given by env).
  */
 final class ComponentProcess implements AutoCloseable {
+  /** Like the kubelet's HTTPS probes: no certificate verification (the webhook's CA is its own). */
+  private static final SSLContext PROBE_TLS = probeTls();
+
   private final Process process;
   private final Path log;
 
@@ -55,8 +65,10 @@ final class ComponentProcess implements AutoCloseable {
     for (JsonNode arg : container.path("args")) {
       command.add(arg.asText().startsWith("--bind=") ? "--bind=127.0.0.1" : arg.asText());
     }
-    command.add("--kubeconfig=" + serviceAccountKubeconfig(cluster, namespace, pod.path("serviceAccountName").asText()));
     Map<String, String> environment = new HashMap<>();
+    // fabric8 reads KUBECONFIG wherever a service builds its client, with or without a --kubeconfig flag.
+    environment.put("KUBECONFIG",
+        serviceAccountKubeconfig(cluster, namespace, pod.path("serviceAccountName").asText()).toString());
     for (JsonNode var : container.path("env")) {
       String name = var.path("name").asText();
       if (var.has("value")) {
@@ -102,7 +114,7 @@ final class ComponentProcess implements AutoCloseable {
 
   /** Waits until {@code url} answers 200; fails with the log when the process dies or time runs out. */
   void awaitOk(String url, Duration timeout) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).sslContext(PROBE_TLS).build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -119,6 +131,40 @@ final class ComponentProcess implements AutoCloseable {
       Thread.sleep(250);
     }
     throw new AssertionError(url + " not ready within " + timeout + ":\n" + log());
+  }
+
+  private static SSLContext probeTls() {
+    var trustAll = new X509ExtendedTrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return new X509Certificate[0];
+      }
+    };
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {trustAll}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   ProcessHandle handle() {

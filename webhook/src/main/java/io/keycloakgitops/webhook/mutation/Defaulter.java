@@ -10,6 +10,7 @@ import io.fabric8.zjsonpatch.JsonDiff;
 import io.keycloakgitops.schemas.keycloak.KeycloakSpec;
 import io.keycloakgitops.schemas.keycloak.PodHardening;
 import io.keycloakgitops.webhook.Json;
+import io.keycloakgitops.webhook.rules.KeycloakSpecs;
 import io.keycloakgitops.webhook.rules.PodSecurity;
 import io.keycloakgitops.webhook.rules.Review;
 import io.keycloakgitops.webhook.rules.TlsRule;
@@ -48,12 +49,12 @@ public final class Defaulter {
     var warnings = new ArrayList<String>();
     ObjectNode spec = child(object, "spec");
     if (spec != null) {
-      defaultSpec(spec, warnings);
+      defaultSpec(object, spec, warnings);
     }
     return new Result(object, (ArrayNode) JsonDiff.asJson(original, object, PLAIN_ADDS), warnings);
   }
 
-  private static void defaultSpec(ObjectNode spec, List<String> warnings) {
+  private static void defaultSpec(ObjectNode object, ObjectNode spec, List<String> warnings) {
     putIfAbsent(spec, "instances", NODES.numberNode(1));
     if (!spec.has("ingress")) {
       spec.putObject("ingress").put("enabled", false);
@@ -69,7 +70,7 @@ public final class Defaulter {
     if (networkPolicy != null) {
       putIfAbsent(networkPolicy, "enabled", NODES.booleanNode(true));
     }
-    if (edgeTerminated(spec)) {
+    if (edgeTerminated(object)) {
       ObjectNode proxy = child(spec, "proxy");
       if (proxy != null) {
         putIfAbsent(proxy, "headers", NODES.textNode(PROXY_HEADERS));
@@ -83,12 +84,9 @@ public final class Defaulter {
     }
   }
 
-  private static boolean edgeTerminated(ObjectNode spec) {
-    try {
-      return TlsRule.edgeTerminated(Json.MAPPER.treeToValue(spec, KeycloakSpec.class));
-    } catch (Exception e) {
-      return false; // a spec of the wrong shape: the schema rule denies it
-    }
+  private static boolean edgeTerminated(ObjectNode object) {
+    KeycloakSpec spec = KeycloakSpecs.withoutPodTemplate(object);
+    return spec != null && TlsRule.edgeTerminated(spec); // a spec of the wrong shape: the schema rule denies it
   }
 
   /**

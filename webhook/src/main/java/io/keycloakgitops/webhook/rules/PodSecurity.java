@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Lifecycle;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.SELinuxOptions;
@@ -18,8 +19,8 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.TCPSocketAction;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.WindowsSecurityContextOptions;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keycloakgitops.schemas.keycloak.PodHardening;
+import io.keycloakgitops.webhook.Json;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -99,19 +100,21 @@ public final class PodSecurity {
 
   /** The pod the reconciler creates from this template: hardened, with the Keycloak container always present. */
   public static PodTemplateSpec effectivePod(PodTemplateSpec template) {
-    PodTemplateSpec withKeycloak = template == null ? new PodTemplateSpec() : Serialization.clone(template);
-    if (withKeycloak.getSpec() == null) {
-      withKeycloak.setSpec(new PodSpec());
+    PodTemplateSpec pod = PodHardening.harden(template);
+    if (pod.getSpec().getContainers() == null) {
+      pod.getSpec().setContainers(new ArrayList<>());
     }
-    var containers = withKeycloak.getSpec().getContainers() == null
-        ? new ArrayList<Container>() : new ArrayList<>(withKeycloak.getSpec().getContainers());
-    if (containers.stream().noneMatch(c -> KEYCLOAK_CONTAINER.equals(c.getName()))) {
+    if (pod.getSpec().getContainers().stream().noneMatch(c -> KEYCLOAK_CONTAINER.equals(c.getName()))) {
+      // harden() treats each container on its own, so hardening the Keycloak container alone (a tiny copy) and
+      // appending it equals hardening the template with it, without copying the whole template twice.
       var keycloak = new Container();
       keycloak.setName(KEYCLOAK_CONTAINER);
-      containers.add(keycloak);
+      var alone = new PodTemplateSpec(null, new PodSpecBuilder().withContainers(keycloak).build());
+      var containers = new ArrayList<>(pod.getSpec().getContainers());
+      containers.add(PodHardening.harden(alone).getSpec().getContainers().getFirst());
+      pod.getSpec().setContainers(containers);
     }
-    withKeycloak.getSpec().setContainers(containers);
-    return PodHardening.harden(withKeycloak);
+    return pod;
   }
 
   /**
@@ -158,8 +161,6 @@ public final class PodSecurity {
       "net.ipv4.tcp_syncookies", "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start",
       "net.ipv4.ip_local_reserved_ports", "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout",
       "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes", "net.ipv4.tcp_rmem", "net.ipv4.tcp_wmem");
-  private static final Set<String> RESTRICTED_VOLUME_SOURCES = Set.of("configMap", "csi", "downwardAPI", "emptyDir",
-      "ephemeral", "image", "persistentVolumeClaim", "projected", "secret");
   private static final String APPARMOR_ANNOTATION_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
 
   private static void evaluate(Check check, PodView pod, Sink sink) {
@@ -285,14 +286,14 @@ public final class PodSecurity {
         }
       }
       case RESTRICTED_VOLUMES -> forEachVolume(pod, (path, volume) -> {
-        var sources = Serialization.jsonMapper().valueToTree(volume).properties().stream()
-            .map(Map.Entry::getKey).filter(name -> !name.equals("name")).toList();
-        // A volume without a source is defaulted to emptyDir by the API server.
-        for (String source : sources) {
-          if (!RESTRICTED_VOLUME_SOURCES.contains(source)) {
-            sink.add(path.child(source), "volume \"" + volume.getName() + "\" uses the restricted volume type " + source);
-          }
+        if (allowedSource(volume)) {
+          return;
         }
+        // Rare: name the offending source(s) by their field names. No source at all is defaulted to emptyDir.
+        Json.MAPPER.valueToTree(volume).properties().stream().map(Map.Entry::getKey)
+            .filter(name -> !name.equals("name"))
+            .forEach(source -> sink.add(path.child(source),
+                "volume \"" + volume.getName() + "\" uses the restricted volume type " + source));
       });
       case ALLOW_PRIVILEGE_ESCALATION -> {
         if (!pod.windows()) {
@@ -382,6 +383,13 @@ public final class PodSecurity {
         }
       }
     }
+  }
+
+  /** Upstream's allowed list: configMap, csi, downwardAPI, emptyDir, ephemeral, image, PVC, projected, secret. */
+  private static boolean allowedSource(Volume volume) {
+    return volume.getConfigMap() != null || volume.getCsi() != null || volume.getDownwardAPI() != null
+        || volume.getEmptyDir() != null || volume.getEphemeral() != null || volume.getImage() != null
+        || volume.getPersistentVolumeClaim() != null || volume.getProjected() != null || volume.getSecret() != null;
   }
 
   private static boolean isTrue(Boolean value) {

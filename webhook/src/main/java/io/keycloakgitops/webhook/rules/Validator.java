@@ -1,9 +1,8 @@
 package io.keycloakgitops.webhook.rules;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.keycloakgitops.schemas.keycloak.KeycloakSpec;
-import io.keycloakgitops.webhook.Json;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,36 +41,31 @@ public final class Validator {
 
   private Findings validateKeycloak(Review review, NamespacePolicy.Rules rules) {
     Findings findings = guarded(CrdSchema.RULE, () -> crdSchema.validate(review.object()));
-    KeycloakSpec spec = spec(review.object());
+    KeycloakSpec spec = KeycloakSpecs.withoutPodTemplate(review.object());
+    PodTemplateSpec template;
+    try {
+      template = KeycloakSpecs.podTemplate(review.object());
+    } catch (IllegalArgumentException e) {
+      template = null;
+      spec = null;
+    }
     if (spec == null) {
       // Only a schema error makes the spec unreadable, and it is already reported.
       return findings;
     }
-    var template = spec.unsupported == null ? null : spec.unsupported.podTemplate;
-    findings = findings.plus(guarded(PodSecurity.RULE, () -> PodSecurity.validate(template, rules.podSecurity())));
-    Findings tls = guarded(TlsRule.RULE, () -> TlsRule.validate(spec));
+    PodTemplateSpec podTemplate = template;
+    findings = findings.plus(guarded(PodSecurity.RULE, () -> PodSecurity.validate(podTemplate, rules.podSecurity())));
+    KeycloakSpec typed = spec;
+    Findings tls = guarded(TlsRule.RULE, () -> TlsRule.validate(typed));
     findings = findings.plus(rules.tls() == NamespacePolicy.TlsMode.OPTIONAL ? tls.relaxed(rules.source()) : tls);
     if (review.isUpdate()) {
-      KeycloakSpec stored = spec(review.oldObject());
+      KeycloakSpec stored = KeycloakSpecs.withoutPodTemplate(review.oldObject());
       if (stored != null) {
-        ObjectMeta metadata = convert(review.object().path("metadata"), ObjectMeta.class);
-        findings = findings.plus(guarded(UpdateRule.RULE, () -> UpdateRule.validate(metadata, spec, stored)));
+        ObjectMeta metadata = KeycloakSpecs.read(review.object().path("metadata"), ObjectMeta.class);
+        findings = findings.plus(guarded(UpdateRule.RULE, () -> UpdateRule.validate(metadata, typed, stored)));
       }
     }
     return findings;
-  }
-
-  private static KeycloakSpec spec(JsonNode object) {
-    JsonNode spec = object.path("spec");
-    return spec.isMissingNode() || spec.isNull() ? new KeycloakSpec() : convert(spec, KeycloakSpec.class);
-  }
-
-  private static <T> T convert(JsonNode node, Class<T> type) {
-    try {
-      return Json.MAPPER.treeToValue(node, type);
-    } catch (Exception e) {
-      return null;
-    }
   }
 
   private static Findings guarded(String rule, Supplier<Findings> check) {

@@ -1,15 +1,19 @@
 package io.keycloakgitops.webhook.tls;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 
 /**
  * Keeps the caBundle of the Validating- and MutatingWebhookConfiguration named {@code configName} equal to the
@@ -18,6 +22,7 @@ import java.util.stream.Stream;
 public final class CaBundlePublisher {
   private final KubernetesClient client;
   private final String configName;
+  private static final PatchContext PATCH = PatchContext.of(PatchType.JSON);
 
   public CaBundlePublisher(KubernetesClient client, String configName) {
     this.client = client;
@@ -29,18 +34,31 @@ public final class CaBundlePublisher {
     String encoded = Base64.getEncoder().encodeToString(caBundlePem.getBytes(StandardCharsets.UTF_8));
     var admission = client.admissionRegistration().v1();
     ValidatingWebhookConfiguration validating = admission.validatingWebhookConfigurations().withName(configName).get();
-    if (validating != null && stale(validating.getWebhooks().stream().map(ValidatingWebhook::getClientConfig), encoded)) {
-      admission.validatingWebhookConfigurations().withName(configName).edit(config -> {
-        config.getWebhooks().forEach(webhook -> webhook.getClientConfig().setCaBundle(encoded));
-        return config;
-      });
+    if (validating != null) {
+      patch(validating.getWebhooks().stream().map(ValidatingWebhook::getClientConfig).toList(), encoded,
+          json -> admission.validatingWebhookConfigurations().withName(configName).patch(PATCH, json));
     }
     MutatingWebhookConfiguration mutating = admission.mutatingWebhookConfigurations().withName(configName).get();
-    if (mutating != null && stale(mutating.getWebhooks().stream().map(MutatingWebhook::getClientConfig), encoded)) {
-      admission.mutatingWebhookConfigurations().withName(configName).edit(config -> {
-        config.getWebhooks().forEach(webhook -> webhook.getClientConfig().setCaBundle(encoded));
-        return config;
-      });
+    if (mutating != null) {
+      patch(mutating.getWebhooks().stream().map(MutatingWebhook::getClientConfig).toList(), encoded,
+          json -> admission.mutatingWebhookConfigurations().withName(configName).patch(PATCH, json));
+    }
+  }
+
+  /**
+   * Sends a JSON patch setting each stale caBundle, if any. It names only those fields (no resourceVersion), so
+   * replicas publishing the same bundle at once do not conflict.
+   */
+  private static void patch(List<WebhookClientConfig> configs, String encoded, Consumer<String> send) {
+    var operations = JsonNodeFactory.instance.arrayNode();
+    for (int i = 0; i < configs.size(); i++) {
+      if (!Objects.equals(configs.get(i).getCaBundle(), encoded)) {
+        operations.addObject().put("op", "add").put("path", "/webhooks/" + i + "/clientConfig/caBundle")
+            .put("value", encoded);
+      }
+    }
+    if (!operations.isEmpty()) {
+      send.accept(operations.toString());
     }
   }
 
@@ -48,7 +66,4 @@ public final class CaBundlePublisher {
     return configName;
   }
 
-  private static boolean stale(Stream<WebhookClientConfig> configs, String encoded) {
-    return configs.anyMatch(config -> !Objects.equals(config.getCaBundle(), encoded));
-  }
 }

@@ -31,6 +31,7 @@ public final class ManagedCertificates implements TlsSource {
   private String trustedCaPem;
   private Instant trustedSince;
   private Consumer<Rotation.Step> onRotation = step -> { };
+  private String lastReason;
 
   /** @param publisher null when nobody needs the CA bundle published (it is then trusted after {@code settle}) */
   public ManagedCertificates(CertStore store, Settings settings, CaBundlePublisher publisher, Clock clock) {
@@ -78,22 +79,33 @@ public final class ManagedCertificates implements TlsSource {
       Rotation.Outcome outcome = Rotation.next(current, now, settings.policy(), caTrusted(current, now));
       if (outcome.step() == Rotation.Step.NONE) {
         apply(current);
-        if (current != null && !outcome.reason().equals("up to date")) {
-          LOG.info("certificates: {}", outcome.reason());
+        if (current != null && !outcome.reason().equals("up to date") && !outcome.reason().equals(lastReason)) {
+          LOG.info("certificates in {}: {}", store.describe(), outcome.reason());
         }
+        lastReason = outcome.reason();
         return;
       }
       if (!store.save(outcome.bundle(), stored.version())) {
         LOG.info("another replica updated {} first; re-reading", store.describe());
         continue;
       }
-      LOG.info("certificates {} in {}: {}", outcome.step().name().toLowerCase().replace('_', ' '), store.describe(),
-          outcome.reason());
+      LOG.info("{} in {}: {}", describe(outcome.step()), store.describe(), outcome.reason());
+      lastReason = null;
       publish(outcome.bundle(), now);
       apply(outcome.bundle());
       onRotation.accept(outcome.step());
       return;
     }
+  }
+
+  private static String describe(Rotation.Step step) {
+    return switch (step) {
+      case CREATED -> "created a CA and a serving certificate";
+      case CA_ROTATED -> "rotated the CA (the bundle trusts the old and the new one)";
+      case LEAF_RENEWED -> "renewed the serving certificate";
+      case BUNDLE_UPDATED -> "updated the CA bundle";
+      case NONE -> "no change";
+    };
   }
 
   private void publish(CertBundle current, Instant now) {

@@ -1,0 +1,146 @@
+package io.keycloakgitops.realmsync;
+
+import io.keycloakgitops.realmsync.engine.Executor;
+import io.keycloakgitops.realmsync.engine.PrunePolicy;
+import io.keycloakgitops.realmsync.keycloak.KeycloakTarget;
+import io.keycloakgitops.realmsync.service.DriftPolicy;
+import io.keycloakgitops.realmsync.source.GitSettings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the service needs, built once (from flags and environment by {@code run}, or directly by tests) and
+ * checked on construction. {@code git} and {@code keycloak} go together (the Git source's realms go to that
+ * server); {@code watchCrs} adds KeycloakRealmImport CRs, whose targets come from their Keycloak CRs.
+ * {@code port} 0 picks a free port.
+ */
+public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String bind, int port, Duration interval,
+    Duration driftInterval, DriftPolicy drift, RealmSyncer.Options sync, String githubSecret, String gitlabToken,
+    boolean watchCrs, List<String> namespaces, boolean leaderElection, String leaseNamespace, String leaseName,
+    String identity, Map<String, String> env) {
+
+  public RealmSyncConfig {
+    if (git == null && !watchCrs) {
+      throw new IllegalArgumentException("nothing to sync: give --repo, or --watch-crs");
+    }
+    if (git != null && keycloak == null) {
+      throw new IllegalArgumentException("--repo needs a Keycloak target (--keycloak-url / KEYCLOAK_URL and credentials)");
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("--interval must be positive");
+    }
+    if (leaderElection && (leaseNamespace == null || leaseNamespace.isBlank())) {
+      throw new IllegalArgumentException("--leader-election needs --lease-namespace (env POD_NAMESPACE)");
+    }
+    namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+    env = env == null ? Map.of() : Map.copyOf(env);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Defaults as in {@code run}: 127.0.0.1, 60 s polls, drift compare every 5 minutes, revert. */
+  public static final class Builder {
+    private GitSettings git;
+    private KeycloakTarget keycloak;
+    private String bind = "127.0.0.1";
+    private int port;
+    private Duration interval = Duration.ofSeconds(60);
+    private Duration driftInterval = Duration.ofMinutes(5);
+    private DriftPolicy drift = DriftPolicy.REVERT;
+    private RealmSyncer.Options sync = new RealmSyncer.Options(PrunePolicy.defaults(), Executor.DEFAULT_BULK_THRESHOLD, "default");
+    private String githubSecret;
+    private String gitlabToken;
+    private boolean watchCrs;
+    private List<String> namespaces = List.of();
+    private boolean leaderElection;
+    private String leaseNamespace;
+    private String leaseName = "keycloak-gitops-realm-sync";
+    private String identity = System.getenv().getOrDefault("HOSTNAME", "realm-sync-" + ProcessHandle.current().pid());
+    private Map<String, String> env = System.getenv();
+
+    public Builder git(GitSettings value) {
+      git = value;
+      return this;
+    }
+
+    public Builder keycloak(KeycloakTarget value) {
+      keycloak = value;
+      return this;
+    }
+
+    public Builder bind(String value) {
+      bind = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      port = value;
+      return this;
+    }
+
+    public Builder interval(Duration value) {
+      interval = value;
+      return this;
+    }
+
+    public Builder driftInterval(Duration value) {
+      driftInterval = value;
+      return this;
+    }
+
+    public Builder drift(DriftPolicy value) {
+      drift = value;
+      return this;
+    }
+
+    public Builder sync(RealmSyncer.Options value) {
+      sync = value;
+      return this;
+    }
+
+    public Builder githubSecret(String value) {
+      githubSecret = value;
+      return this;
+    }
+
+    public Builder gitlabToken(String value) {
+      gitlabToken = value;
+      return this;
+    }
+
+    public Builder watchCrs(boolean value) {
+      watchCrs = value;
+      return this;
+    }
+
+    public Builder namespaces(List<String> value) {
+      namespaces = value;
+      return this;
+    }
+
+    public Builder leaderElection(String namespace, String name) {
+      leaderElection = true;
+      leaseNamespace = namespace;
+      leaseName = name;
+      return this;
+    }
+
+    public Builder identity(String value) {
+      identity = value;
+      return this;
+    }
+
+    public Builder env(Map<String, String> value) {
+      env = value;
+      return this;
+    }
+
+    public RealmSyncConfig build() {
+      return new RealmSyncConfig(git, keycloak, bind, port, interval, driftInterval, drift, sync, githubSecret,
+          gitlabToken, watchCrs, namespaces, leaderElection, leaseNamespace, leaseName, identity, env);
+    }
+  }
+}

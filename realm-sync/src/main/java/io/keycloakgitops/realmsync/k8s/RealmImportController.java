@@ -1,0 +1,300 @@
+package io.keycloakgitops.realmsync.k8s;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.keycloakgitops.realmsync.RealmSyncer;
+import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.service.RealmStatus;
+import io.keycloakgitops.realmsync.service.StatusRegistry;
+import io.keycloakgitops.realmsync.service.SyncMetrics;
+import io.keycloakgitops.realmsync.service.SyncRunner;
+import io.keycloakgitops.realmsync.source.DesiredRealm;
+import io.keycloakgitops.realmsync.source.Placeholders;
+import io.keycloakgitops.realmsync.source.RealmFileException;
+import io.keycloakgitops.realmsync.source.RealmParser;
+import io.keycloakgitops.schemas.common.Condition;
+import io.keycloakgitops.schemas.realmimport.KeycloakRealmImportSpec;
+import io.keycloakgitops.schemas.realmimport.KeycloakRealmImportStatus;
+import io.keycloakgitops.schemas.v2beta1.KeycloakRealmImport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies KeycloakRealmImport CRs through the admin API — no import Jobs — and, unlike upstream, keeps applying
+ * them: an edited CR updates its realm, and the periodic resync compares for drift. Status follows upstream's
+ * conditions (Started while syncing, Done when applied, HasErrors with the reason). Deleting a CR leaves the realm,
+ * as upstream does. Placeholders come only from the CR's mapped Secrets and {@code ${secret:name/key}} in its own
+ * namespace: never from realm-sync's environment or files, which hold its own credentials.
+ */
+public final class RealmImportController implements AutoCloseable {
+  public static final String SOURCE = "cr";
+  private static final Logger LOG = LoggerFactory.getLogger(RealmImportController.class);
+
+  private final KubernetesClient client;
+  private final List<String> namespaces;
+  private final KeycloakCrTargets targets;
+  private final SyncRunner runner;
+  private final StatusRegistry status;
+  private final SyncMetrics metrics;
+  private final RealmSyncer.Options options;
+  private final Duration resync;
+  private final EventRecorder events;
+  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+    var thread = new Thread(r, "realm-sync-crs");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final Map<String, DesiredRealm> applied = new ConcurrentHashMap<>();
+  private final Map<String, Integer> failures = new HashMap<>();
+  private final List<SharedIndexInformer<KeycloakRealmImport>> informers = new ArrayList<>();
+
+  public RealmImportController(KubernetesClient client, List<String> namespaces, KeycloakCrTargets targets,
+      SyncRunner runner, StatusRegistry status, SyncMetrics metrics, RealmSyncer.Options options, Duration resync) {
+    this.client = client;
+    this.namespaces = namespaces;
+    this.targets = targets;
+    this.runner = runner;
+    this.status = status;
+    this.metrics = metrics;
+    this.options = options;
+    this.resync = resync;
+    this.events = new EventRecorder(client);
+  }
+
+  public void start() {
+    var handler = new ResourceEventHandler<KeycloakRealmImport>() {
+      @Override
+      public void onAdd(KeycloakRealmImport cr) {
+        enqueue(key(cr), 0);
+      }
+
+      @Override
+      public void onUpdate(KeycloakRealmImport before, KeycloakRealmImport after) {
+        enqueue(key(after), 0);
+      }
+
+      @Override
+      public void onDelete(KeycloakRealmImport cr, boolean unknownFinalState) {
+        enqueue(key(cr), 0);
+      }
+    };
+    var resources = client.resources(KeycloakRealmImport.class);
+    if (namespaces.isEmpty()) {
+      informers.add(resources.inAnyNamespace().inform(handler, resync.toMillis()));
+    } else {
+      namespaces.forEach(ns -> informers.add(resources.inNamespace(ns).inform(handler, resync.toMillis())));
+    }
+  }
+
+  private static String key(KeycloakRealmImport cr) {
+    return cr.getMetadata().getNamespace() + "/" + cr.getMetadata().getName();
+  }
+
+  private void enqueue(String key, long delayMillis) {
+    if (queued.add(key)) {
+      worker.schedule(() -> {
+        queued.remove(key);
+        process(key);
+      }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private KeycloakRealmImport cached(String key) {
+    String[] parts = key.split("/", 2);
+    for (var informer : informers) {
+      var cr = informer.getIndexer().getByKey(key);
+      if (cr != null) {
+        return cr;
+      }
+    }
+    return client.resources(KeycloakRealmImport.class).inNamespace(parts[0]).withName(parts[1]).get();
+  }
+
+  private void process(String key) {
+    KeycloakRealmImport cr;
+    try {
+      cr = cached(key);
+    } catch (KubernetesClientException e) {
+      LOG.atWarn().addKeyValue("resource", key).log("cannot read: {}", e.getMessage());
+      retry(key);
+      return;
+    }
+    if (cr == null) {
+      // Upstream semantics: the realm outlives its import CR.
+      status.remove(key);
+      applied.remove(key);
+      failures.remove(key);
+      return;
+    }
+    try {
+      sync(key, cr);
+    } catch (RuntimeException e) {
+      LOG.atError().addKeyValue("resource", key).log("realm import failed unexpectedly", e);
+      retry(key);
+    }
+  }
+
+  private void sync(String key, KeycloakRealmImport cr) {
+    KeycloakRealmImportSpec spec = cr.getSpec();
+    String realm = spec.realm == null ? null : Json.text(spec.realm, "realm");
+    long generation = Objects.requireNonNullElse(cr.getMetadata().getGeneration(), 0L);
+    String revision = "generation/" + generation;
+    RealmStatus realmStatus = status.realm(key, realm, SOURCE);
+    DesiredRealm desired;
+    RealmSyncer syncer;
+    try {
+      RealmParser.validate(spec.realm, "KeycloakRealmImport " + key + " spec.realm");
+      var placeholders = new Placeholders(Map.of(), mappedPlaceholders(cr), ref -> secretValue(cr, ref));
+      desired = DesiredRealm.of(realm, "KeycloakRealmImport " + key, spec.realm.deepCopy(), placeholders);
+      syncer = new RealmSyncer(targets.admin(cr.getMetadata().getNamespace(), spec.keycloakCRName), options);
+    } catch (RealmFileException | TargetException | KubernetesClientException e) {
+      realmStatus.attempted(revision, "KeycloakRealmImport " + key);
+      realmStatus.failed(e.getMessage());
+      metrics.failed(String.valueOf(realm), e instanceof RealmFileException ? "invalid-file" : "keycloak-target");
+      publish(cr, generation, false, e.getMessage(), null);
+      events.warning(cr, e instanceof TargetException ? "KeycloakNotReady" : "InvalidRealm", e.getMessage());
+      retry(key);
+      return;
+    }
+    DesiredRealm previous = applied.get(key);
+    boolean unchanged = previous != null && previous.hash().equals(desired.hash())
+        && realmStatus.result() != RealmStatus.Result.Failed;
+    RealmSyncer.Outcome outcome;
+    if (unchanged) {
+      outcome = runner.checkDrift(syncer, realmStatus, revision, desired, o -> { });
+      if (outcome == null) {
+        return;
+      }
+      events.warning(cr, "DriftReverted", "edits made outside the CR were reverted: " + counts(outcome));
+    } else {
+      publishStarted(cr, generation);
+      DesiredRealm base = previous != null && realmStatus.result() == RealmStatus.Result.Synced ? previous : null;
+      outcome = runner.apply(syncer, realmStatus, revision, desired, base, o -> { });
+    }
+    if (outcome.ok()) {
+      applied.put(key, desired);
+      failures.remove(key);
+      publish(cr, generation, true, null, outcome);
+      if (outcome.total() > 0) {
+        events.normal(cr, "Synced", "realm " + realm + ": " + counts(outcome));
+      }
+    } else {
+      applied.remove(key);
+      publish(cr, generation, false, outcome.error().getMessage(), outcome);
+      events.warning(cr, "SyncFailed", outcome.error().getMessage());
+      retry(key);
+    }
+  }
+
+  private static String counts(RealmSyncer.Outcome outcome) {
+    return outcome.created() + " created, " + outcome.updated() + " updated, " + outcome.deleted() + " deleted";
+  }
+
+  /** Upstream's {@code placeholders}: name to a key of a Secret in the CR's namespace. */
+  private Map<String, String> mappedPlaceholders(KeycloakRealmImport cr) {
+    var out = new HashMap<String, String>();
+    if (cr.getSpec().placeholders != null) {
+      cr.getSpec().placeholders.forEach((name, placeholder) -> {
+        if (placeholder.secret == null) {
+          throw new RealmFileException("placeholder " + name + " has no secret reference");
+        }
+        String value = secretValue(cr, placeholder.secret.getName() + "/" + placeholder.secret.getKey());
+        if (value == null) {
+          throw new RealmFileException("placeholder " + name + ": Secret key " + placeholder.secret.getName() + "/"
+              + placeholder.secret.getKey() + " not found");
+        }
+        out.put(name, value);
+      });
+    }
+    return out;
+  }
+
+  private String secretValue(KeycloakRealmImport cr, String reference) {
+    if (!reference.contains("/")) {
+      throw new RealmFileException("Secret reference " + reference + " is not name/key");
+    }
+    return SecretValues.lookup(client, cr.getMetadata().getNamespace()).apply(reference);
+  }
+
+  private void publishStarted(KeycloakRealmImport cr, long generation) {
+    var previous = cr.getStatus();
+    var next = new KeycloakRealmImportStatus();
+    next.observedGeneration = generation;
+    next.lastAppliedHash = previous == null ? null : previous.lastAppliedHash;
+    next.lastWrites = previous == null ? null : previous.lastWrites;
+    next.conditions = List.of(
+        condition(previous, KeycloakRealmImportStatus.DONE, Condition.FALSE, "Syncing", null, generation),
+        condition(previous, KeycloakRealmImportStatus.STARTED, Condition.TRUE, "Syncing", "applying generation " + generation, generation),
+        condition(previous, KeycloakRealmImportStatus.HAS_ERRORS, Condition.FALSE, "Syncing", null, generation));
+    patchStatus(cr, next);
+  }
+
+  private void publish(KeycloakRealmImport cr, long generation, boolean ok, String error, RealmSyncer.Outcome outcome) {
+    var previous = cr.getStatus();
+    var next = new KeycloakRealmImportStatus();
+    next.observedGeneration = generation;
+    next.lastAppliedHash = ok && outcome != null ? applied.get(key(cr)).hash() : previous == null ? null : previous.lastAppliedHash;
+    next.lastWrites = outcome == null ? previous == null ? null : previous.lastWrites : outcome.total();
+    next.conditions = List.of(
+        condition(previous, KeycloakRealmImportStatus.DONE, ok ? Condition.TRUE : Condition.FALSE,
+            ok ? "Synced" : "Failed", ok ? "realm applied" : null, generation),
+        condition(previous, KeycloakRealmImportStatus.STARTED, Condition.FALSE, ok ? "Synced" : "Failed", null, generation),
+        condition(previous, KeycloakRealmImportStatus.HAS_ERRORS, ok ? Condition.FALSE : Condition.TRUE,
+            ok ? "Synced" : "Failed", error, generation));
+    patchStatus(cr, next);
+  }
+
+  /** A condition keeping its transition time when its state did not change. */
+  private static Condition condition(KeycloakRealmImportStatus previous, String type, String value, String reason,
+      String message, long generation) {
+    var condition = new Condition(type, value, reason, message, generation);
+    Condition before = previous == null ? null : previous.condition(type);
+    condition.lastTransitionTime = before != null && value.equals(before.status) && before.lastTransitionTime != null
+        ? before.lastTransitionTime : Instant.now().toString();
+    return condition;
+  }
+
+  private void patchStatus(KeycloakRealmImport cr, KeycloakRealmImportStatus next) {
+    if (next.equals(cr.getStatus())) {
+      return;
+    }
+    var patch = new KeycloakRealmImport();
+    patch.setMetadata(new ObjectMetaBuilder().withName(cr.getMetadata().getName())
+        .withNamespace(cr.getMetadata().getNamespace()).build());
+    patch.setStatus(next);
+    try {
+      client.resources(KeycloakRealmImport.class).inNamespace(cr.getMetadata().getNamespace()).resource(patch).patchStatus();
+      cr.setStatus(next);
+    } catch (KubernetesClientException e) {
+      LOG.atWarn().addKeyValue("resource", key(cr)).log("cannot update status: {}", e.getMessage());
+    }
+  }
+
+  private void retry(String key) {
+    int attempt = failures.merge(key, 1, Integer::sum);
+    long delay = Math.min(1000L << Math.min(attempt - 1, 16), resync.toMillis());
+    enqueue(key, delay);
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+    worker.shutdownNow();
+  }
+}

@@ -1,0 +1,32 @@
+package io.keycloakgitops.realmsync.k8s;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.function.Function;
+
+/** Reads keys of Secrets: what {@code ${secret:name/key}} placeholders and admin credentials resolve to. */
+public final class SecretValues {
+  private SecretValues() {}
+
+  /** A key of a Secret ({@code data} is base64, {@code stringData} plain), or null. */
+  public static String value(Secret secret, String key) {
+    if (secret.getData() != null && secret.getData().get(key) != null) {
+      return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+    return secret.getStringData() == null ? null : secret.getStringData().get(key);
+  }
+
+  /** Resolves {@code name/key} references against the Secrets of {@code namespace}; null when not found. */
+  public static Function<String, String> lookup(KubernetesClient client, String namespace) {
+    return reference -> {
+      String[] parts = reference.split("/", 2);
+      if (namespace == null || parts.length != 2) {
+        return null;
+      }
+      Secret secret = client.secrets().inNamespace(namespace).withName(parts[0]).get();
+      return secret == null ? null : value(secret, parts[1]);
+    };
+  }
+}

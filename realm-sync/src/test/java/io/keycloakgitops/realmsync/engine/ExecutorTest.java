@@ -1,0 +1,62 @@
+package io.keycloakgitops.realmsync.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExecutorTest {
+  private static Change bulkCreate(EntityType type, String key, int phase, List<String> ran) {
+    return Change.create(type, key, phase, ctx -> {
+      ran.add(key);
+      ctx.api().post("/" + type.label(), Json.object());
+    }).withBulk(new Change.BulkItem(type == EntityType.USER ? "users" : "clients", null, Json.object()));
+  }
+
+  @Test
+  void manyCreationsOfOnePhaseGoOutAsOnePartialImportAndTheirFollowUpsAreSkipped() {
+    var ran = new ArrayList<String>();
+    var changes = new ArrayList<Change>();
+    for (int i = 0; i < 3; i++) {
+      changes.add(bulkCreate(EntityType.USER, "u" + i, Planner.USER, ran));
+      changes.add(Change.followUp(EntityType.USER, "u" + i, Planner.USER_PARTS, ctx -> ran.add("roles")));
+    }
+    changes.add(bulkCreate(EntityType.CLIENT, "c0", Planner.CLIENT, ran));
+    var api = new RecordingApi();
+    var outcome = Executor.run(new Plan("test", true, changes, List.of()),
+        new ApplyContext(api, SyncState.empty(), SyncState.empty(), null), 3);
+    assertThat(outcome.ok()).isTrue();
+    assertThat(api.calls).containsExactly("POST /client", "POST /partialImport");
+    assertThat(ran).containsExactly("c0");
+    assertThat(outcome.created()).isEqualTo(2);
+    assertThat(outcome.writes()).containsEntry("partial-import/create", 1).containsEntry("client/create", 1);
+  }
+
+  @Test
+  void theFirstFailureStopsTheRunAndSaysWhereItWas() {
+    var api = new RecordingApi();
+    api.failOn = "PUT /b";
+    var changes = List.of(
+        Change.update(EntityType.CLIENT, "a", List.of(), Planner.CLIENT, ctx -> ctx.api().put("/a", Json.object())),
+        Change.update(EntityType.CLIENT, "b", List.of(), Planner.CLIENT, ctx -> ctx.api().put("/b", Json.object())),
+        Change.update(EntityType.CLIENT, "c", List.of(), Planner.CLIENT, ctx -> ctx.api().put("/c", Json.object())));
+    var outcome = Executor.run(new Plan("test", true, changes, List.of()),
+        new ApplyContext(api, SyncState.empty(), SyncState.empty(), null), 10);
+    assertThat(outcome.ok()).isFalse();
+    assertThat(outcome.failedChange()).isEqualTo("~ client \"b\"");
+    assertThat(outcome.updated()).isEqualTo(1);
+    assertThat(api.calls).containsExactly("PUT /a");
+  }
+
+  @Test
+  void aChangedOwnershipRecordIsWrittenOnceAtTheEnd() {
+    var api = new RecordingApi();
+    var target = SyncState.empty();
+    target.own(EntityType.CLIENT, List.of("web"));
+    var outcome = Executor.run(new Plan("test", true, List.of(), List.of()),
+        new ApplyContext(api, SyncState.empty(), target, null), 10);
+    assertThat(api.calls).containsExactly("PUT ");
+    assertThat(outcome.writes()).containsEntry("sync-state/update", 1);
+  }
+}

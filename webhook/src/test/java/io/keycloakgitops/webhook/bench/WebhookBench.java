@@ -1,0 +1,341 @@
+package io.keycloakgitops.webhook.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keycloakgitops.testsupport.FreePort;
+import io.keycloakgitops.webhook.Manifests;
+import io.keycloakgitops.webhook.Reviews;
+import io.keycloakgitops.webhook.TlsClients;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Benchmark of the packaged webhook (not a test): starts {@code webhook/target/webhook.jar serve} with -Xmx128m as
+ * its own process, measures its start time, then drives POST /validate and /mutate over TLS on loopback with
+ * keep-alive connections: a fixed 500 req/s (latency measured from each request's scheduled time, so queueing
+ * counts) and a saturated closed loop. Prints Markdown rows for docs/benchmarks/webhook.md.
+ *
+ * <p>Arguments (all optional): seconds per run (default 20), connections for the saturated run (default 16).
+ */
+public final class WebhookBench {
+  private static final Path JAR = Path.of("webhook/target/webhook.jar");
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int saturatedConnections = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException("build the jar first: mvn -o -q -pl webhook package -DskipTests (run from the repo root)");
+    }
+    System.out.printf("%s, %d cores, server -Xmx128m; load generator in this JVM on the same cores%n%n",
+        System.getProperty("java.vm.name") + " " + Runtime.version(), Runtime.getRuntime().availableProcessors());
+
+    System.out.println("| start | process start → /readyz 200 |");
+    System.out.println("|---|---|");
+    for (int i = 1; i <= 3; i++) {
+      try (var server = Server.start()) {
+        System.out.printf("| run %d | %d ms (in-JVM: %s) |%n", i, server.startMillis, server.inJvmStart());
+      }
+    }
+    System.out.println();
+
+    byte[] typical = Reviews.create(Manifests.fixture("upstream/keycloak-full.yaml"));
+    byte[] large = Reviews.create(largeKeycloak());
+    System.out.printf("typical review: %d bytes (upstream full example), large review: %d bytes%n%n", typical.length,
+        large.length);
+
+    try (var server = Server.start()) {
+      System.out.println("| endpoint | CR | load | connections | requests | throughput | p50 | p99 | p99.9 | max | errors |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+      for (String path : List.of("/validate", "/mutate")) {
+        for (var body : List.of(new Body("typical", typical), new Body("large", large))) {
+          run(server, path, body, 8, 500, 5, false); // warm-up, not printed
+          System.out.println(run(server, path, body, 8, 500, seconds, true));
+          System.out.println(run(server, path, body, saturatedConnections, 0, seconds, true));
+        }
+      }
+      System.out.printf("%nserver heap after the runs: %s%n", server.heapSummary());
+      wrk(server, typical, saturatedConnections, seconds);
+    }
+  }
+
+  record Body(String name, byte[] bytes) {}
+
+  /** A Keycloak CR at the large end: a pod template with many sidecars, env vars and volumes (~100 KB). */
+  static ObjectNode largeKeycloak() {
+    ObjectNode object = Manifests.fixture("upstream/keycloak-full.yaml");
+    ObjectNode podSpec = (ObjectNode) object.path("spec").path("unsupported").path("podTemplate").path("spec");
+    ArrayNode containers = (ArrayNode) podSpec.path("containers");
+    ArrayNode volumes = (ArrayNode) podSpec.path("volumes");
+    for (int c = 0; c < 15; c++) {
+      ObjectNode sidecar = containers.addObject().put("name", "sidecar-" + c).put("image", "busybox:1.37");
+      ArrayNode env = sidecar.putArray("env");
+      for (int e = 0; e < 40; e++) {
+        env.addObject().put("name", "SETTING_" + e).put("value", "value-" + c + "-" + e + "-" + "x".repeat(40));
+      }
+      sidecar.putObject("resources").putObject("limits").put("cpu", "100m").put("memory", "64Mi");
+      sidecar.putObject("securityContext").put("runAsNonRoot", true).put("readOnlyRootFilesystem", true);
+    }
+    for (int v = 0; v < 40; v++) {
+      volumes.addObject().put("name", "config-" + v).putObject("configMap").put("name", "config-" + v);
+    }
+    return object;
+  }
+
+  /** One run; {@code rate} 0 means a closed loop as fast as the server answers. */
+  static String run(Server server, String path, Body body, int connections, int rate, int seconds, boolean print)
+      throws Exception {
+    var recorder = new Recorder(3);
+    var errors = new AtomicLong();
+    var count = new AtomicLong();
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+    long end = start + TimeUnit.SECONDS.toNanos(seconds);
+    long interval = rate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) * connections / rate;
+    var threads = new ArrayList<Thread>();
+    for (int c = 0; c < connections; c++) {
+      long offset = rate == 0 ? 0 : interval * c / connections;
+      threads.add(Thread.ofPlatform().start(() -> {
+        try (var connection = new Connection(server.port)) {
+          long scheduled = start + offset;
+          while (scheduled < end) {
+            if (rate > 0) {
+              long wait = scheduled - System.nanoTime();
+              if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+              }
+            }
+            long sent = rate > 0 ? scheduled : System.nanoTime();
+            int status = connection.post(path, body.bytes());
+            recorder.recordValue((System.nanoTime() - sent) / 1000);
+            count.incrementAndGet();
+            if (status != 200) {
+              errors.incrementAndGet();
+            }
+            scheduled = rate > 0 ? scheduled + interval : System.nanoTime();
+          }
+        } catch (Exception e) {
+          errors.incrementAndGet();
+          e.printStackTrace();
+        }
+      }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    var histogram = recorder.getIntervalHistogram();
+    return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f req/s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %d |",
+        path, body.name(), rate == 0 ? "saturated" : rate + " req/s", connections, count.get(), count.get() / elapsed,
+        histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
+        histogram.getValueAtPercentile(99.9) / 1000.0, histogram.getMaxValue() / 1000.0, errors.get());
+  }
+
+  private static void wrk(Server server, byte[] body, int connections, int seconds) throws Exception {
+    Path wrk = Path.of("/usr/bin/wrk");
+    if (!Files.isExecutable(wrk)) {
+      System.out.println("\n(wrk not installed: apt-get install -y wrk)");
+      return;
+    }
+    Path bodyFile = Files.createTempFile("review", ".json");
+    Files.write(bodyFile, body);
+    Path script = Files.createTempFile("post", ".lua");
+    Files.writeString(script, "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
+        + "local f = io.open(\"" + bodyFile + "\", \"rb\")\nwrk.body = f:read(\"*a\")\nf:close()\n");
+    String[] command = {wrk.toString(), "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s",
+        script.toString(), "https://127.0.0.1:" + server.port + "/validate"};
+    System.out.println("\n$ " + String.join(" ", command).replace(script.toString(), "post.lua") + "  # typical review");
+    var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    System.out.println(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    process.waitFor();
+  }
+
+  /** One keep-alive HTTPS/1.1 connection, one request at a time; minimal, so the client costs little CPU. */
+  static final class Connection implements AutoCloseable {
+    private final SSLSocket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    private final byte[] buffer = new byte[64 * 1024];
+
+    Connection(int port) throws Exception {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {new TrustAll()}, null);
+      socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+      socket.setTcpNoDelay(true);
+      socket.startHandshake();
+      out = socket.getOutputStream();
+      in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+    }
+
+    int post(String path, byte[] body) throws IOException {
+      String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + body.length + "\r\n\r\n";
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String statusLine = line();
+      int status = Integer.parseInt(statusLine.substring(9, 12));
+      int length = -1;
+      boolean chunked = false;
+      for (String header = line(); !header.isEmpty(); header = line()) {
+        String lower = header.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Integer.parseInt(header.substring(15).trim());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        }
+      }
+      if (chunked) {
+        for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+          skip(size);
+          line();
+        }
+        line();
+      } else {
+        skip(length);
+      }
+      return status;
+    }
+
+    private void skip(int bytes) throws IOException {
+      for (int left = bytes; left > 0; ) {
+        int read = in.read(buffer, 0, Math.min(left, buffer.length));
+        if (read < 0) {
+          throw new IOException("connection closed");
+        }
+        left -= read;
+      }
+    }
+
+    private String line() throws IOException {
+      var line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new IOException("connection closed");
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  /** The benchmark talks to its own server on loopback; what is measured is the server, not the trust check. */
+  private static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+    @Override
+    public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+      return new java.security.cert.X509Certificate[0];
+    }
+  }
+
+  /** The packaged webhook in its own JVM. */
+  static final class Server implements AutoCloseable {
+    final Process process;
+    final int port;
+    final long startMillis;
+    final Path log;
+    final Path certs;
+
+    private Server(Process process, int port, long startMillis, Path log, Path certs) {
+      this.process = process;
+      this.port = port;
+      this.startMillis = startMillis;
+      this.log = log;
+      this.certs = certs;
+    }
+
+    static Server start() throws Exception {
+      int port = FreePort.pick();
+      Path certs = Files.createTempDirectory("webhook-bench-certs");
+      Path log = Files.createTempFile("webhook-bench", ".log");
+      long started = System.nanoTime();
+      Process process = new ProcessBuilder(JAVA, "-Xmx128m", "-jar", JAR.toString(), "serve", "--port",
+          Integer.toString(port), "--cert-dir", certs.toString())
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      var server = new Server(process, port, 0, log, certs);
+      while (true) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("the webhook exited: " + Files.readString(log));
+        }
+        if (Files.isRegularFile(certs.resolve("ca.crt")) && server.ready()) {
+          break;
+        }
+        Thread.sleep(10);
+      }
+      return new Server(process, port, (System.nanoTime() - started) / 1_000_000, log, certs);
+    }
+
+    private boolean ready() {
+      try {
+        var client = TlsClients.trusting(Files.readString(certs.resolve("ca.crt")));
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/readyz")).build(),
+            BodyHandlers.discarding()).statusCode() == 200;
+      } catch (Exception e) {
+        return false;
+      }
+    }
+
+    String inJvmStart() throws IOException {
+      var matcher = Pattern.compile("webhook listening on \\S+ in (\\d+) ms").matcher(Files.readString(log));
+      return matcher.find() ? matcher.group(1) + " ms" : "?";
+    }
+
+    String heapSummary() throws Exception {
+      var client = TlsClients.trusting(Files.readString(certs.resolve("ca.crt")));
+      String metrics = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/metrics")).build(),
+          BodyHandlers.ofString()).body();
+      double used = sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} (\\S+)");
+      double committed = sum(metrics, "jvm_memory_committed_bytes\\{area=\"heap\"[^}]*\\} (\\S+)");
+      double gcSeconds = sum(metrics, "jvm_gc_pause_seconds_sum\\{[^}]*\\} (\\S+)");
+      return String.format(Locale.ROOT, "used %.1f MB, committed %.1f MB (max 128 MB), GC pauses %.2f s in total",
+          used / 1e6, committed / 1e6, gcSeconds);
+    }
+
+    private static double sum(String text, String regex) {
+      var matcher = Pattern.compile(regex).matcher(text);
+      double total = 0;
+      while (matcher.find()) {
+        total += Double.parseDouble(matcher.group(1));
+      }
+      return total;
+    }
+
+    @Override
+    public void close() throws Exception {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private WebhookBench() {}
+}
