@@ -148,7 +148,11 @@ public final class RealmSyncer {
     RealmApi api = admin.realm(planned.desired().name());
     JsonNode attributes = planned.liveRep() == null ? null : planned.liveRep().get("attributes");
     var ctx = new ApplyContext(api, planned.persisted(), planned.target().copy(), attributes).seed(planned.live());
-    return Executor.run(planned.plan(), ctx, options.bulkThreshold());
+    long start = System.nanoTime();
+    var outcome = Executor.run(planned.plan(), ctx, options.bulkThreshold());
+    LOG.debug("executed {} changes on realm {} in {} ms: {}", planned.plan().changes().size(), api.realm(),
+        millis(start), outcome.writes());
+    return outcome;
   }
 
   private static SyncException describe(Executor.Outcome outcome, SecretPolicy secrets) {

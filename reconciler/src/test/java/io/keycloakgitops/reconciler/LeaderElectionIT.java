@@ -31,9 +31,10 @@ class LeaderElectionIT {
     try (var a = KeycloakOperator.start(client, config(namespace, "replica-a"));
         var b = KeycloakOperator.start(client, config(namespace, "replica-b"))) {
       eventually().until(() -> a.isLeader() || b.isLeader());
-      var leader = a.isLeader() ? a : b;
-      var follower = a.isLeader() ? b : a;
-      String leaderIdentity = a.isLeader() ? "replica-a" : "replica-b";
+      boolean aLeads = a.isLeader();
+      var leader = aLeads ? a : b;
+      var follower = aLeads ? b : a;
+      String leaderIdentity = aLeads ? "replica-a" : "replica-b";
       assertThat(follower.isLeader()).isFalse();
       assertThat(client.leases().inNamespace(namespace).withName("kc-reconciler").get().getSpec()
           .getHolderIdentity()).isEqualTo(leaderIdentity);

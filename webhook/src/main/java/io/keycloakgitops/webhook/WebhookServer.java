@@ -34,6 +34,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpVersion;
@@ -76,7 +78,8 @@ public final class WebhookServer implements AutoCloseable {
   public static WebhookServer start(WebhookConfig config) {
     config.validated();
     long started = System.nanoTime();
-    Validator validator = Validator.load();
+    // The schemas compile on one core while TLS and Jetty come up on the other.
+    CompletableFuture<Validator> validator = CompletableFuture.supplyAsync(Validator::load);
     PolicyFile policyFile = config.policyFile() == null ? null : new PolicyFile(config.policyFile(), config.checkInterval());
     Supplier<NamespacePolicy> policy = policyFile == null ? () -> NamespacePolicy.DEFAULT : policyFile;
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -87,7 +90,8 @@ public final class WebhookServer implements AutoCloseable {
     Gauge.builder("webhook.certificate.expiry", serving, s -> s.current().getNotAfter().getTime() / 1000.0)
         .description("When the serving certificate expires (unix seconds)").baseUnit("seconds").register(registry);
     var metrics = new WebhookMetrics(registry);
-    var handler = new AdmissionHandler(validator, policy, metrics);
+    CompletableFuture<AdmissionHandler> handler =
+        validator.thenApply(loaded -> new AdmissionHandler(loaded, policy, metrics));
     var ready = new AtomicBoolean();
     Javalin app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
@@ -109,8 +113,8 @@ public final class WebhookServer implements AutoCloseable {
         connector.setPort(config.port());
         return connector;
       });
-      javalin.routes.post("/validate", ctx -> admit(ctx, handler, metrics, Endpoint.VALIDATE));
-      javalin.routes.post("/mutate", ctx -> admit(ctx, handler, metrics, Endpoint.MUTATE));
+      javalin.routes.post("/validate", ctx -> admit(ctx, handler.join(), metrics, Endpoint.VALIDATE));
+      javalin.routes.post("/mutate", ctx -> admit(ctx, handler.join(), metrics, Endpoint.MUTATE));
       javalin.routes.get("/healthz", ctx -> ctx.result("ok\n"));
       javalin.routes.get("/readyz", ctx -> ctx.status(ready.get() ? 200 : 503).result(ready.get() ? "ok\n" : "not ready\n"));
       javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -127,6 +131,14 @@ public final class WebhookServer implements AutoCloseable {
       closeQuietly(policyFile);
       throw new IllegalStateException("cannot listen on " + config.bindAddress() + ":" + config.port() + ": "
           + e.getMessage(), e);
+    }
+    try {
+      handler.join();
+    } catch (CompletionException e) {
+      app.stop();
+      tls.close();
+      closeQuietly(policyFile);
+      throw new IllegalStateException("cannot load the schemas: " + e.getCause().getMessage(), e.getCause());
     }
     var server = new WebhookServer(config, tls, policyFile, registry, app, ready);
     ready.set(true);

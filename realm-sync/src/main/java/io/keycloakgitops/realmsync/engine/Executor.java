@@ -76,10 +76,12 @@ public final class Executor {
           continue;
         }
         int before = ctx.api().writes();
+        long start = System.nanoTime();
         try {
           change.action().run(ctx);
         } finally {
           count(change.type(), change.op(), ctx.api().writes() - before);
+          LOG.trace("{} took {} ms", change.describe(), (System.nanoTime() - start) / 1_000_000);
         }
       }
       current = null;

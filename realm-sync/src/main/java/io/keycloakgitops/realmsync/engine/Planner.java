@@ -546,7 +546,7 @@ public final class Planner {
         var bulkRep = role.deepCopy();
         changes.add(change.withBulk(new Change.BulkItem(clientId == null ? "realmRoles" : "clientRoles", clientId, bulkRep)));
         if (composites != null && !composites.isEmpty()) {
-          var diff = RoleDiff.of(composites, Set.of(), null);
+          var diff = RoleDiff.of(composites, Set.of(), Set.of());
           changes.add(Change.followUp(type, key, COMPOSITES,
               ctx -> diff.applyComposites(ctx, "/roles-by-id/" + ctx.role(new RoleRef(clientId, name)).get("id").asText()
                   + "/composites")));
@@ -561,7 +561,7 @@ public final class Planner {
       }
       if (composites != null) {
         Set<RoleRef> liveComposites = RoleRef.read(existing.get("composites"), "realm", "client");
-        var diff = RoleDiff.of(composites, liveComposites, null);
+        var diff = RoleDiff.of(composites, liveComposites, Set.of());
         if (!diff.isEmpty()) {
           changes.add(Change.update(type, key, List.of(diff.asFieldChange("composites", liveComposites)), COMPOSITES,
               ctx -> diff.applyComposites(ctx, "/roles-by-id/" + id + "/composites")));
@@ -620,7 +620,7 @@ public final class Planner {
       Set<RoleRef> roles = declaredRoles(group);
       if (roles != null) {
         Set<RoleRef> liveRoles = managedOnly(RoleRef.read(current, "realmRoles", "clientRoles"), group);
-        var diff = RoleDiff.of(roles, liveRoles, null);
+        var diff = RoleDiff.of(roles, liveRoles, Set.of());
         if (!diff.isEmpty()) {
           changes.add(Change.update(EntityType.GROUP, path, List.of(diff.asFieldChange("roles", liveRoles)),
               GROUP_ROLES, ctx -> diff.applyMappings(ctx, "/groups/" + id + "/role-mappings")));
@@ -660,7 +660,7 @@ public final class Planner {
     for (String member : tree) {
       Set<RoleRef> roles = declaredRoles(desired.groups.get(member));
       if (roles != null && !roles.isEmpty()) {
-        var diff = RoleDiff.of(roles, Set.of(), null);
+        var diff = RoleDiff.of(roles, Set.of(), Set.of());
         changes.add(Change.followUp(EntityType.GROUP, path, GROUP_ROLES,
             ctx -> diff.applyMappings(ctx, "/groups/" + ctx.groupId(member) + "/role-mappings")));
       }
@@ -768,7 +768,7 @@ public final class Planner {
       }
       if (roles != null) {
         Set<RoleRef> liveRoles = managedOnly(RoleRef.read(current, "realmRoles", "clientRoles"), user);
-        var diff = RoleDiff.of(roles, liveRoles, defaultRole);
+        var diff = RoleDiff.of(roles, liveRoles, Set.of(defaultRole));
         if (!diff.isEmpty()) {
           changes.add(Change.update(EntityType.USER, username, List.of(diff.asFieldChange("roles", liveRoles)),
               USER_PARTS, ctx -> diff.applyMappings(ctx, "/users/" + id + "/role-mappings")));
@@ -800,7 +800,7 @@ public final class Planner {
     }
     changes.add(change.withBulk(new Change.BulkItem("users", null, bulkRep)));
     if (roles != null) {
-      var diff = RoleDiff.of(roles, Set.of(defaultRole), defaultRole);
+      var diff = RoleDiff.of(roles, Set.of(defaultRole), Set.of(defaultRole));
       if (!diff.isEmpty()) {
         changes.add(Change.followUp(EntityType.USER, username, USER_PARTS,
             ctx -> diff.applyMappings(ctx, "/users/" + ctx.userId(username) + "/role-mappings")));
@@ -823,7 +823,7 @@ public final class Planner {
       ObjectNode current = liveAccounts.get(clientId);
       Set<RoleRef> liveRoles = current == null ? Set.of(defaultRole)
           : managedOnly(RoleRef.read(current, "realmRoles", "clientRoles"), user);
-      var diff = RoleDiff.of(roles, liveRoles, defaultRole);
+      var diff = RoleDiff.of(roles, liveRoles, Set.of(defaultRole));
       if (!diff.isEmpty()) {
         changes.add(Change.update(EntityType.SERVICE_ACCOUNT, clientId, List.of(diff.asFieldChange("roles", liveRoles)),
             SERVICE_ACCOUNT,
@@ -1008,7 +1008,7 @@ public final class Planner {
     var liveMappings = live.scopeMappings == null ? Map.<String, Set<RoleRef>>of() : live.scopeMappings;
     desired.scopeMappings.forEach((owner, roles) -> {
       Set<RoleRef> current = liveMappings.getOrDefault(owner, Set.of());
-      var diff = RoleDiff.of(roles, current, null);
+      var diff = RoleDiff.of(roles, current, Set.of());
       if (diff.isEmpty()) {
         return;
       }

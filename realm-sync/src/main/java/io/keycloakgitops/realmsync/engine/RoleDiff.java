@@ -13,15 +13,16 @@ import java.util.TreeSet;
  * the admin API calls that do it: one call per direction and role container.
  */
 public record RoleDiff(Set<RoleRef> add, Set<RoleRef> remove) {
-  /** {@code implicit} is a role the server grants by itself (the realm's default role of users): never removed. */
-  public static RoleDiff of(Set<RoleRef> desired, Set<RoleRef> live, RoleRef implicit) {
+  /**
+   * {@code implicit} are roles the server grants by itself (the realm's default role of users, uma_protection of
+   * authorization-enabled service accounts): never removed.
+   */
+  public static RoleDiff of(Set<RoleRef> desired, Set<RoleRef> live, Set<RoleRef> implicit) {
     var add = new TreeSet<RoleRef>(desired);
     add.removeAll(live);
     var remove = new TreeSet<RoleRef>(live);
     remove.removeAll(desired);
-    if (implicit != null) {
-      remove.remove(implicit);
-    }
+    remove.removeAll(implicit);
     return new RoleDiff(add, remove);
   }
 

@@ -75,8 +75,8 @@ public final class SyncState {
 
   public void disown(EntityType type, String key) {
     Set<String> keys = owned.get(type.label());
-    if (keys != null) {
-      keys.remove(key);
+    if (keys != null && keys.remove(key) && keys.isEmpty()) {
+      owned.remove(type.label());
     }
   }
 

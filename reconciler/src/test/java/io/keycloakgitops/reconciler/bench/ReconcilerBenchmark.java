@@ -15,6 +15,8 @@ import io.keycloakgitops.schemas.common.Condition;
 import io.keycloakgitops.schemas.keycloak.KeycloakStatus;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import io.keycloakgitops.testsupport.TestCluster;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -65,10 +67,11 @@ public final class ReconcilerBenchmark {
 
     try (var reconciler = start()) {
       row("RSS of the reconciler, idle (no CR)", mib(reconciler.residentKib() * 1024));
+      row("Heap used, idle, after a full GC", mib(heapAfterGc(reconciler)));
       latency(latencyNamespace);
       convergence(namespaces);
-      row("Heap used with " + (LATENCY_SAMPLES + NAMESPACES * PER_NAMESPACE) + " CRs",
-          mib((long) reconciler.metric("jvm_memory_used_bytes", "area=\"heap\"")));
+      row("Heap used with " + (LATENCY_SAMPLES + NAMESPACES * PER_NAMESPACE) + " CRs, after a full GC",
+          mib(heapAfterGc(reconciler)));
       row("RSS with " + (LATENCY_SAMPLES + NAMESPACES * PER_NAMESPACE) + " CRs", mib(reconciler.residentKib() * 1024));
       warmNoOp(reconciler, namespaces);
     }
@@ -177,6 +180,17 @@ public final class ReconcilerBenchmark {
           "%.2f (%d writes in %.0f reconciliations)".formatted(writes(reconciler) / reconciliations,
               writes(reconciler), reconciliations));
     }
+  }
+
+  /** Live heap: {@code jcmd <pid> GC.run}, then the heap the JVM reports in use. */
+  private static long heapAfterGc(ReconcilerProcess reconciler) throws IOException, InterruptedException {
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    var jcmd = new ProcessBuilder(java.resolveSibling("jcmd").toString(), String.valueOf(reconciler.handle().pid()),
+        "GC.run").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (jcmd.waitFor() != 0) {
+      throw new IllegalStateException("jcmd GC.run failed");
+    }
+    return (long) reconciler.metric("jvm_memory_used_bytes", "area=\"heap\"");
   }
 
   /** Writes that change cluster state (access reviews are POSTed but not stored). */

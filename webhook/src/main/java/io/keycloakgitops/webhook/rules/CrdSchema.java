@@ -53,10 +53,12 @@ public final class CrdSchema {
       }
       String group = crd.path("spec").path("group").asText();
       String kind = crd.path("spec").path("names").path("kind").asText();
+      Map<JsonNode, JsonSchema> compiled = new HashMap<>();
       for (JsonNode version : crd.path("spec").path("versions")) {
         JsonNode jsonSchema = toJsonSchema(version.path("schema").path("openAPIV3Schema"));
+        // Served versions usually share one schema: compile it once.
         crdSchema.schemas.put(key(group + "/" + version.path("name").asText(), kind),
-            factory.getSchema(jsonSchema, config));
+            compiled.computeIfAbsent(jsonSchema, schema -> factory.getSchema(schema, config)));
       }
     }
     return crdSchema;

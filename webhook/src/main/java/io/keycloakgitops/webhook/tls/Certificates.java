@@ -32,7 +32,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -42,9 +41,11 @@ import org.bouncycastle.util.io.pem.PemGenerationException;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Self-signed CA and serving certificates (ECDSA P-256) with BouncyCastle, and their PEM encoding. */
+/**
+ * Self-signed CA and serving certificates (ECDSA P-256) built with BouncyCastle's certificate API, and their PEM
+ * encoding. The cryptography itself is the JDK's (no BouncyCastle provider to load: faster start).
+ */
 public final class Certificates {
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Certificates() {}
@@ -141,7 +142,7 @@ public final class Certificates {
     try (var parser = new PEMParser(new StringReader(pem))) {
       for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
         if (object instanceof X509CertificateHolder holder) {
-          certificates.add(new JcaX509CertificateConverter().setProvider(BC).getCertificate(holder));
+          certificates.add(new JcaX509CertificateConverter().getCertificate(holder));
         }
       }
     } catch (IOException | GeneralSecurityException e) {
@@ -195,8 +196,8 @@ public final class Certificates {
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
       throws GeneralSecurityException {
     try {
-      var signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(issuerKey);
-      return new JcaX509CertificateConverter().setProvider(BC).getCertificate(builder.build(signer));
+      var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey);
+      return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
     }

@@ -39,6 +39,9 @@ import org.HdrHistogram.Recorder;
 public final class WebhookBench {
   private static final Path JAR = Path.of("webhook/target/webhook.jar");
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  /** JVM options of the webhook process, e.g. -Dbench.serverJvm="-Xmx128m -XX:+UseG1GC" to compare collectors. */
+  private static final List<String> SERVER_JVM =
+      List.of(System.getProperty("bench.serverJvm", "-Xmx128m -XX:+UseSerialGC").trim().split("\\s+"));
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -46,8 +49,9 @@ public final class WebhookBench {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException("build the jar first: mvn -o -q -pl webhook package -DskipTests (run from the repo root)");
     }
-    System.out.printf("%s, %d cores, server -Xmx128m; load generator in this JVM on the same cores%n%n",
-        System.getProperty("java.vm.name") + " " + Runtime.version(), Runtime.getRuntime().availableProcessors());
+    System.out.printf("%s, %d cores, load average %s; server JVM options %s; load generator in this JVM on the"
+        + " same cores%n%n", System.getProperty("java.vm.name") + " " + Runtime.version(),
+        Runtime.getRuntime().availableProcessors(), Files.readString(Path.of("/proc/loadavg")).split(" ")[0], SERVER_JVM);
 
     System.out.println("| start | process start → /readyz 200 |");
     System.out.println("|---|---|");
@@ -279,9 +283,12 @@ public final class WebhookBench {
       Path certs = Files.createTempDirectory("webhook-bench-certs");
       Path log = Files.createTempFile("webhook-bench", ".log");
       long started = System.nanoTime();
-      Process process = new ProcessBuilder(JAVA, "-Xmx128m", "-jar", JAR.toString(), "serve", "--port",
-          Integer.toString(port), "--cert-dir", certs.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      var command = new ArrayList<String>();
+      command.add(JAVA);
+      command.addAll(SERVER_JVM);
+      command.addAll(List.of("-jar", JAR.toString(), "serve", "--port", Integer.toString(port), "--cert-dir",
+          certs.toString()));
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       var server = new Server(process, port, 0, log, certs);
       while (true) {
         if (!process.isAlive()) {
@@ -317,8 +324,18 @@ public final class WebhookBench {
       double used = sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} (\\S+)");
       double committed = sum(metrics, "jvm_memory_committed_bytes\\{area=\"heap\"[^}]*\\} (\\S+)");
       double gcSeconds = sum(metrics, "jvm_gc_pause_seconds_sum\\{[^}]*\\} (\\S+)");
-      return String.format(Locale.ROOT, "used %.1f MB, committed %.1f MB (max 128 MB), GC pauses %.2f s in total",
-          used / 1e6, committed / 1e6, gcSeconds);
+      double gcMax = max(metrics, "jvm_gc_pause_seconds_max\\{[^}]*\\} (\\S+)");
+      return String.format(Locale.ROOT, "heap used %.1f MB, committed %.1f MB; GC pauses %.2f s in total, longest"
+          + " in the last minute %.1f ms", used / 1e6, committed / 1e6, gcSeconds, gcMax * 1000);
+    }
+
+    private static double max(String text, String regex) {
+      var matcher = Pattern.compile(regex).matcher(text);
+      double max = 0;
+      while (matcher.find()) {
+        max = Math.max(max, Double.parseDouble(matcher.group(1)));
+      }
+      return max;
     }
 
     private static double sum(String text, String regex) {
