@@ -31,6 +31,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +57,7 @@ public final class WebhookServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
   private static final int MAX_THREADS = 32;
   private static final int MIN_THREADS = 4;
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
   private final WebhookConfig config;
   private final TlsSource tls;
@@ -101,7 +103,10 @@ public final class WebhookServer implements AutoCloseable {
       // The API server keeps a few connections open; a small pool avoids idle-thread churn on small CPUs.
       var threads = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
       threads.setName("webhook-http");
+      threads.setReservedThreads(0);
       javalin.jetty.threadPool = threads;
+      // On stop, requests in flight are finished (up to this long) instead of cut off.
+      javalin.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT.toMillis()));
       javalin.jetty.addConnector((server, httpConfiguration) -> {
         // SNI host checks would refuse clients that call by IP (the API server with a url clientConfig).
         httpConfiguration.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
@@ -162,13 +167,17 @@ public final class WebhookServer implements AutoCloseable {
         badRequest(ctx, "request body larger than " + AdmissionHandler.MAX_BODY_BYTES + " bytes");
         return;
       }
-      // Reads one byte past the limit, so that a chunked body that is too large is recognised as such.
-      byte[] body = ctx.req().getInputStream().readNBytes(AdmissionHandler.MAX_BODY_BYTES + 1);
+      long declared = ctx.req().getContentLengthLong();
+      // A chunked body is read one byte past the limit, so that one too large is recognised as such.
+      byte[] body = ctx.req().getInputStream().readNBytes(declared >= 0 ? (int) declared : AdmissionHandler.MAX_BODY_BYTES + 1);
       if (body.length > AdmissionHandler.MAX_BODY_BYTES) {
         drainOversizedBody(ctx);
       }
       byte[] response = handler.serialize(handler.handle(endpoint, body));
-      ctx.contentType("application/json").result(response);
+      // Written straight to the response: ctx.result() would copy it once more through a buffer.
+      ctx.contentType("application/json");
+      ctx.res().setContentLength(response.length);
+      ctx.outputStream().write(response);
     } catch (BadRequestException e) {
       badRequest(ctx, e.getMessage());
     } finally {
@@ -284,6 +293,20 @@ public final class WebhookServer implements AutoCloseable {
 
   public PrometheusMeterRegistry meterRegistry() {
     return registry;
+  }
+
+  /**
+   * A graceful stop for a pod: report not ready first and keep serving for {@code delay}, so that the Service stops
+   * sending requests here before the port closes.
+   */
+  public void drainAndClose(Duration delay) {
+    ready.set(false);
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
   }
 
   @Override

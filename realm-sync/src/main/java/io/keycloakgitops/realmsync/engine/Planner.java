@@ -56,6 +56,7 @@ public final class Planner {
   /** Realm settings that name flows: set after the flows exist, and before flows they unbind are deleted. */
   static final Set<String> FLOW_BINDINGS = Set.of("browserFlow", "registrationFlow", "directGrantFlow",
       "resetCredentialsFlow", "clientAuthenticationFlow", "dockerAuthenticationFlow", "firstBrokerLoginFlow");
+  static final String OVERRIDES = "authenticationFlowBindingOverrides";
   static final Set<String> CLIENT_SUBPARTS = Set.of("protocolMappers", "defaultClientScopes", "optionalClientScopes",
       "authorizationSettings");
   static final Set<String> USER_SUBPARTS = Set.of("credentials", "groups", "realmRoles", "clientRoles",
@@ -272,7 +273,7 @@ public final class Planner {
   }
 
   private void planRealmSettings() {
-    var fields = diff(desired.settings, live.settings, EntityType.REALM, realm, Set.of());
+    var fields = diff(withServerNormalisation(desired.settings), live.settings, EntityType.REALM, realm, Set.of());
     var early = fields.stream().filter(f -> !FLOW_BINDINGS.contains(f.field())).toList();
     var late = fields.stream().filter(f -> FLOW_BINDINGS.contains(f.field())).toList();
     if (!early.isEmpty() || !target.equals(in.persisted())) {
@@ -293,6 +294,17 @@ public final class Planner {
       changes.add(Change.update(EntityType.REALM, realm, late, REALM_LATE, ctx -> ctx.putRealm(body, null))
           .withDetail("flow bindings"));
     }
+  }
+
+  /** Keycloak keeps an SMTP password only with {@code auth: "true"}: otherwise it is not the file's to compare. */
+  private static ObjectNode withServerNormalisation(ObjectNode settings) {
+    if (settings.get("smtpServer") instanceof ObjectNode smtp && !"true".equals(Json.text(smtp, "auth"))
+        && smtp.has("password")) {
+      var copy = settings.deepCopy();
+      ((ObjectNode) copy.get("smtpServer")).remove("password");
+      return copy;
+    }
+    return settings;
   }
 
   /** Realm PUT is a patch of top-level fields: send only those that differ, nested objects merged with live. */
@@ -436,9 +448,10 @@ public final class Planner {
         return;
       }
       String id = Json.text(current, "id");
-      var fields = diff(wanted, current, EntityType.CLIENT, clientId, CLIENT_SUBPARTS);
+      var fields = diff(wanted, current, EntityType.CLIENT, clientId, CLIENT_SUBPARTS, OVERRIDES);
       if (!fields.isEmpty()) {
-        var body = Representations.merged(current, wanted, CLIENT_SUBPARTS, Set.of());
+        var body = withRemovedOverrides(Representations.merged(current, wanted, CLIENT_SUBPARTS, Set.of(OVERRIDES)),
+            current, wanted);
         changes.add(Change.update(EntityType.CLIENT, clientId, fields, CLIENT, ctx -> {
           ctx.api().put("/clients/" + id, withFlowIds(ctx, body));
           rememberHashes(ctx, fields);
@@ -486,9 +499,25 @@ public final class Planner {
     changes.add(bulkable ? change.withBulk(new Change.BulkItem("clients", null, body)) : change);
   }
 
+  /**
+   * Flow overrides are exact once declared; Keycloak keeps an override the body leaves out and removes one sent
+   * empty, so dropped bindings go out as "".
+   */
+  private static ObjectNode withRemovedOverrides(ObjectNode body, ObjectNode current, ObjectNode wanted) {
+    if (wanted.has(OVERRIDES) && current.get(OVERRIDES) instanceof ObjectNode live) {
+      var overrides = body.with(OVERRIDES);
+      live.properties().forEach(e -> {
+        if (!wanted.get(OVERRIDES).has(e.getKey())) {
+          overrides.put(e.getKey(), "");
+        }
+      });
+    }
+    return body;
+  }
+
   /** Files name override flows by alias; ids of live flows are accepted too. */
   private ObjectNode withFlowAliases(ObjectNode client) {
-    JsonNode overrides = client.get("authenticationFlowBindingOverrides");
+    JsonNode overrides = client.get(OVERRIDES);
     if (overrides == null || !overrides.isObject() || live.flows == null) {
       return client;
     }
@@ -502,13 +531,14 @@ public final class Planner {
   }
 
   private static ObjectNode withFlowIds(ApplyContext ctx, ObjectNode client) {
-    JsonNode overrides = client.get("authenticationFlowBindingOverrides");
+    JsonNode overrides = client.get(OVERRIDES);
     if (overrides == null || !overrides.isObject() || overrides.isEmpty()) {
       return client;
     }
     var body = client.deepCopy();
-    var ids = body.putObject("authenticationFlowBindingOverrides");
-    overrides.properties().forEach(e -> ids.put(e.getKey(), ctx.flowId(e.getValue().asText())));
+    var ids = body.putObject(OVERRIDES);
+    overrides.properties().forEach(e -> ids.put(e.getKey(),
+        e.getValue().asText().isEmpty() ? "" : ctx.flowId(e.getValue().asText())));
     return body;
   }
 
@@ -823,7 +853,8 @@ public final class Planner {
       ObjectNode current = liveAccounts.get(clientId);
       Set<RoleRef> liveRoles = current == null ? Set.of(defaultRole)
           : managedOnly(RoleRef.read(current, "realmRoles", "clientRoles"), user);
-      var diff = RoleDiff.of(roles, liveRoles, Set.of(defaultRole));
+      // Authorization services give the client's service account uma_protection by themselves.
+      var diff = RoleDiff.of(roles, liveRoles, Set.of(defaultRole, new RoleRef(clientId, "uma_protection")));
       if (!diff.isEmpty()) {
         changes.add(Change.update(EntityType.SERVICE_ACCOUNT, clientId, List.of(diff.asFieldChange("roles", liveRoles)),
             SERVICE_ACCOUNT,

@@ -179,6 +179,13 @@ public final class RealmImportController implements AutoCloseable {
     if (unchanged) {
       outcome = runner.checkDrift(syncer, realmStatus, revision, desired, o -> { });
       if (outcome == null) {
+        retry(key);
+        return;
+      }
+      if (outcome.total() == 0) {
+        if (realmStatus.result() == RealmStatus.Result.Drifted) {
+          events.warning(cr, "DriftDetected", "the realm differs from the CR (drift policy: report)");
+        }
         return;
       }
       events.warning(cr, "DriftReverted", "edits made outside the CR were reverted: " + counts(outcome));
@@ -250,7 +257,11 @@ public final class RealmImportController implements AutoCloseable {
     var next = new KeycloakRealmImportStatus();
     next.observedGeneration = generation;
     next.lastAppliedHash = ok && outcome != null ? applied.get(key(cr)).hash() : previous == null ? null : previous.lastAppliedHash;
-    next.lastWrites = outcome == null ? previous == null ? null : previous.lastWrites : outcome.total();
+    if (outcome != null) {
+      next.lastWrites = outcome.total();
+    } else if (previous != null) {
+      next.lastWrites = previous.lastWrites;
+    }
     next.conditions = List.of(
         condition(previous, KeycloakRealmImportStatus.DONE, ok ? Condition.TRUE : Condition.FALSE,
             ok ? "Synced" : "Failed", ok ? "realm applied" : null, generation),

@@ -29,6 +29,9 @@ public final class Exporter {
   private static final Set<String> NOT_CONFIGURATION = Set.of("access", "userProfileMetadata", "subGroupCount",
       "createdTimestamp", "totp", "disableableCredentialTypes", "types", "autheticatorFlow", "authenticatorConfigId",
       "path", "keycloakVersion", "clientRole", "containerId", "origin");
+  /** Fields the realm schema requires next to an object's key. */
+  private static final Set<String> REQUIRED = Set.of("providerId", "protocolMapper", "identityProviderAlias",
+      "identityProviderMapper");
   /** Key material that differs between any two realms, so it never says whether a key provider was changed. */
   private static final Set<String> KEY_MATERIAL = Set.of("privateKey", "certificate", "secret", "kid", "publicKey");
   /** When the client secret was generated: changes with every secret, says nothing about configuration. */
@@ -288,13 +291,13 @@ public final class Exporter {
     }
   }
 
-  /** Fields of {@code object} equal to {@code defaults}' removed, except the key. */
+  /** Fields of {@code object} equal to {@code defaults}' removed, except the key and what the schema requires. */
   private static void stripFields(ObjectNode object, ObjectNode defaults, String keyField) {
     if (defaults == null) {
       return;
     }
     for (var entry : Json.fields(defaults)) {
-      if (!entry.getKey().equals(keyField)) {
+      if (!entry.getKey().equals(keyField) && !REQUIRED.contains(entry.getKey())) {
         stripField(object, entry.getKey(), entry.getValue());
       }
     }

@@ -136,7 +136,25 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends once more after a 401 with a fresh login: a token can die before it expires (a restarted server with
+   * an in-memory database no longer knows it), and a refused request changed nothing.
+   */
   private Response send(String method, URI uri, JsonNode body) {
+    Response response = sendOnce(method, uri, body);
+    if (response.getStatus() == 401) {
+      response.close();
+      try {
+        keycloak.tokenManager().grantToken();
+      } catch (RuntimeException e) {
+        throw failure(method + " " + uri.getPath(), e);
+      }
+      response = sendOnce(method, uri, body);
+    }
+    return response;
+  }
+
+  private Response sendOnce(String method, URI uri, JsonNode body) {
     try {
       Invocation.Builder request = client.target(uri).register(auth).request(MediaType.APPLICATION_JSON_TYPE);
       return body == null ? request.method(method) : request.method(method, Entity.json(Json.write(body)));

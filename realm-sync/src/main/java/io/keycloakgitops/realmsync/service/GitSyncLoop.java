@@ -49,6 +49,7 @@ public final class GitSyncLoop implements AutoCloseable {
   private final Map<String, DesiredRealm> applied = new HashMap<>();
   private final Map<String, Instant> lastFullCompare = new HashMap<>();
   private final AtomicBoolean triggered = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private ScheduledFuture<?> next;
   private int fetchFailures;
 
@@ -71,14 +72,17 @@ public final class GitSyncLoop implements AutoCloseable {
   /** Runs a round as soon as possible (a push arrived); rounds already queued absorb further triggers. */
   public void trigger() {
     if (triggered.compareAndSet(false, true)) {
-      executor.execute(this::round);
+      executor.execute(() -> round(false));
     }
   }
 
-  /** Runs a round now and waits for it; returns the outcome per realm applied in it. */
+  /**
+   * Runs a round now and waits for it, comparing every realm in full (as if its drift check were due); returns
+   * the outcome per realm.
+   */
   public Map<String, RealmSyncer.Outcome> syncNow() {
     try {
-      return executor.submit(this::round).get();
+      return executor.submit(() -> round(true)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -87,7 +91,7 @@ public final class GitSyncLoop implements AutoCloseable {
     }
   }
 
-  private Map<String, RealmSyncer.Outcome> round() {
+  private Map<String, RealmSyncer.Outcome> round(boolean compareAll) {
     triggered.set(false);
     if (next != null) {
       next.cancel(false);
@@ -95,21 +99,21 @@ public final class GitSyncLoop implements AutoCloseable {
     var outcomes = new LinkedHashMap<String, RealmSyncer.Outcome>();
     Duration delay = interval;
     try {
-      int failures = syncAll(outcomes);
+      int failures = syncAll(outcomes, compareAll);
       delay = failures == 0 ? interval : backoff(failures);
     } catch (RuntimeException e) {
       LOG.error("sync round failed", e);
       delay = backoff(1);
     } finally {
       if (!executor.isShutdown()) {
-        next = executor.schedule(this::round, delay.toMillis(), TimeUnit.MILLISECONDS);
+        next = executor.schedule(() -> round(false), delay.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
     return outcomes;
   }
 
   /** One round; returns the number of consecutive failures to back off for (0: all good). */
-  private int syncAll(Map<String, RealmSyncer.Outcome> outcomes) {
+  private int syncAll(Map<String, RealmSyncer.Outcome> outcomes, boolean compareAll) {
     RealmSource.Snapshot snapshot;
     try {
       snapshot = source.fetch();
@@ -135,7 +139,7 @@ public final class GitSyncLoop implements AutoCloseable {
         failures = Math.max(failures, realmStatus.consecutiveFailures());
         continue;
       }
-      RealmSyncer.Outcome outcome = sync(realm.desired(), realmStatus, snapshot.revision());
+      RealmSyncer.Outcome outcome = sync(realm.desired(), realmStatus, snapshot.revision(), compareAll);
       if (outcome != null) {
         outcomes.put(realm.realm(), outcome);
         if (!outcome.ok()) {
@@ -147,14 +151,14 @@ public final class GitSyncLoop implements AutoCloseable {
     return failures;
   }
 
-  private RealmSyncer.Outcome sync(DesiredRealm desired, RealmStatus realmStatus, String revision) {
+  private RealmSyncer.Outcome sync(DesiredRealm desired, RealmStatus realmStatus, String revision, boolean compareAll) {
     String realm = desired.name();
     DesiredRealm previous = applied.get(realm);
     boolean inSync = previous != null && realmStatus.result() != RealmStatus.Result.Failed;
     if (inSync && previous.hash().equals(desired.hash())) {
       realmStatus.upToDate(revision);
       Instant last = lastFullCompare.get(realm);
-      if (last != null && last.plus(driftInterval).isAfter(Instant.now())) {
+      if (!compareAll && last != null && last.plus(driftInterval).isAfter(Instant.now())) {
         return null;
       }
       lastFullCompare.put(realm, Instant.now());
@@ -207,6 +211,9 @@ public final class GitSyncLoop implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     executor.shutdownNow();
     try {
       executor.awaitTermination(10, TimeUnit.SECONDS);

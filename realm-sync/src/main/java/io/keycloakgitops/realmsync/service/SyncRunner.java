@@ -3,6 +3,7 @@ package io.keycloakgitops.realmsync.service;
 import io.keycloakgitops.realmsync.RealmSyncer;
 import io.keycloakgitops.realmsync.engine.PlanPrinter;
 import io.keycloakgitops.realmsync.source.DesiredRealm;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -44,7 +45,8 @@ public final class SyncRunner {
 
   /**
    * Compares the whole realm with its file. With the revert policy, differences are applied; with report, they are
-   * recorded. Returns the outcome of the revert, or null when nothing was written.
+   * recorded. Returns the outcome of the revert (no writes when there was nothing to revert or only a report), or
+   * null when the compare itself failed.
    */
   public RealmSyncer.Outcome checkDrift(RealmSyncer syncer, RealmStatus status, String revision, DesiredRealm desired,
       Consumer<RealmSyncer.Outcome> onDone) {
@@ -60,9 +62,10 @@ public final class SyncRunner {
         return null;
       }
       int changes = planned.plan().visibleChanges().size() + (planned.plan().realmExists() ? 0 : 1);
+      var nothingWritten = new RealmSyncer.Outcome(desired.name(), planned.plan(), 0, 0, 0, Map.of(), 0, null);
       if (changes == 0) {
         status.drifted(0);
-        return null;
+        return nothingWritten;
       }
       metrics.drift(desired.name(), changes);
       LOG.atWarn().addKeyValue("realm", desired.name()).addKeyValue("changes", changes)
@@ -70,7 +73,7 @@ public final class SyncRunner {
               PlanPrinter.countsByType(planned.plan()));
       if (driftPolicy == DriftPolicy.REPORT) {
         status.drifted(changes);
-        return null;
+        return nothingWritten;
       }
       status.attempted(revision, desired.path());
       RealmSyncer.Outcome outcome = syncer.apply(desired);

@@ -62,6 +62,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "How often certificates, certificate files and the policy file are checked (default ${DEFAULT-VALUE}).")
   Duration checkInterval;
 
+  @Option(names = "--shutdown-delay", defaultValue = "${env:WEBHOOK_SHUTDOWN_DELAY:-5s}", converter = Durations.class,
+      description = "On SIGTERM, report not ready and keep serving this long before closing the port, so the "
+          + "Service stops routing here first (default ${DEFAULT-VALUE}).")
+  Duration shutdownDelay;
+
   @Override
   public Integer call() throws InterruptedException {
     KubernetesClient client = certSecret == null ? null : new KubernetesClientBuilder().build();
@@ -72,7 +77,7 @@ final class ServeCommand implements Callable<Integer> {
     var stopped = new CountDownLatch(1);
     WebhookServer server = WebhookServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
+      server.drainAndClose(shutdownDelay);
       if (client != null) {
         client.close();
       }

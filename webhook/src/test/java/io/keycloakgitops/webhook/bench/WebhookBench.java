@@ -16,6 +16,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,9 @@ import org.HdrHistogram.Recorder;
  * Benchmark of the packaged webhook (not a test): starts {@code webhook/target/webhook.jar serve} with -Xmx128m as
  * its own process, measures its start time, then drives POST /validate and /mutate over TLS on loopback with
  * keep-alive connections: a fixed 500 req/s (latency measured from each request's scheduled time, so queueing
- * counts) and a saturated closed loop. Prints Markdown rows for docs/benchmarks/webhook.md.
+ * counts) and a saturated closed loop. Prints Markdown rows for docs/benchmarks/webhook.md. Besides wall-clock
+ * figures it reports the webhook process's CPU time per request, and the throughput that CPU cost allows on all
+ * cores: on a shared machine the wall-clock figures depend on what else runs, the CPU cost much less.
  *
  * <p>Arguments (all optional): seconds per run (default 20), connections for the saturated run (default 16).
  */
@@ -40,6 +43,8 @@ public final class WebhookBench {
   private static final Path JAR = Path.of("webhook/target/webhook.jar");
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   /** JVM options of the webhook process, e.g. -Dbench.serverJvm="-Xmx128m -XX:+UseG1GC" to compare collectors. */
+  /** Which runs, e.g. -Dbench.runs=/validate:typical to compare JVM options quickly; default all. */
+  private static final String RUNS = System.getProperty("bench.runs", "");
   private static final List<String> SERVER_JVM =
       List.of(System.getProperty("bench.serverJvm", "-Xmx128m -XX:+UseSerialGC").trim().split("\\s+"));
 
@@ -55,7 +60,7 @@ public final class WebhookBench {
 
     System.out.println("| start | process start → /readyz 200 |");
     System.out.println("|---|---|");
-    for (int i = 1; i <= 3; i++) {
+    for (int i = 1; i <= (RUNS.isEmpty() ? 3 : 1); i++) {
       try (var server = Server.start()) {
         System.out.printf("| run %d | %d ms (in-JVM: %s) |%n", i, server.startMillis, server.inJvmStart());
       }
@@ -67,18 +72,29 @@ public final class WebhookBench {
     System.out.printf("typical review: %d bytes (upstream full example), large review: %d bytes%n%n", typical.length,
         large.length);
 
+    var bodies = List.of(new Body("typical", typical), new Body("large", large));
     try (var server = Server.start()) {
-      System.out.println("| endpoint | CR | load | connections | requests | throughput | p50 | p99 | p99.9 | max | errors |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
       for (String path : List.of("/validate", "/mutate")) {
-        for (var body : List.of(new Body("typical", typical), new Body("large", large))) {
-          run(server, path, body, 8, 500, 5, false); // warm-up, not printed
-          System.out.println(run(server, path, body, 8, 500, seconds, true));
-          System.out.println(run(server, path, body, saturatedConnections, 0, seconds, true));
+        for (var body : bodies) {
+          run(server, path, body, saturatedConnections, 0, 10); // warm-up (JIT), not printed
+        }
+      }
+      System.out.println("| endpoint | CR | load | connections | requests | throughput | p50 | p99 | p99.9 | max | errors "
+          + "| server CPU/request | CPU capacity |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+      for (String path : List.of("/validate", "/mutate")) {
+        for (var body : bodies) {
+          if (!RUNS.isEmpty() && !List.of(RUNS.split(",")).contains(path + ":" + body.name())) {
+            continue;
+          }
+          System.out.println(run(server, path, body, 8, 500, seconds));
+          System.out.println(run(server, path, body, saturatedConnections, 0, seconds));
         }
       }
       System.out.printf("%nserver heap after the runs: %s%n", server.heapSummary());
-      wrk(server, typical, saturatedConnections, seconds);
+      if (RUNS.isEmpty()) {
+        wrk(server, typical, saturatedConnections, seconds);
+      }
     }
   }
 
@@ -106,12 +122,12 @@ public final class WebhookBench {
   }
 
   /** One run; {@code rate} 0 means a closed loop as fast as the server answers. */
-  static String run(Server server, String path, Body body, int connections, int rate, int seconds, boolean print)
-      throws Exception {
+  static String run(Server server, String path, Body body, int connections, int rate, int seconds) throws Exception {
     var recorder = new Recorder(3);
     var errors = new AtomicLong();
     var count = new AtomicLong();
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+    Duration cpuBefore = server.cpu();
     long end = start + TimeUnit.SECONDS.toNanos(seconds);
     long interval = rate == 0 ? 0 : TimeUnit.SECONDS.toNanos(1) * connections / rate;
     var threads = new ArrayList<Thread>();
@@ -146,11 +162,14 @@ public final class WebhookBench {
       thread.join();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpuMicros = server.cpu().minus(cpuBefore).toNanos() / 1000.0 / Math.max(1, count.get());
     var histogram = recorder.getIntervalHistogram();
-    return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f req/s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %d |",
-        path, body.name(), rate == 0 ? "saturated" : rate + " req/s", connections, count.get(), count.get() / elapsed,
-        histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
-        histogram.getValueAtPercentile(99.9) / 1000.0, histogram.getMaxValue() / 1000.0, errors.get());
+    return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.0f req/s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %d "
+        + "| %.0f µs | %.0f req/s |", path, body.name(), rate == 0 ? "saturated" : rate + " req/s", connections,
+        count.get(), count.get() / elapsed, histogram.getValueAtPercentile(50) / 1000.0,
+        histogram.getValueAtPercentile(99) / 1000.0, histogram.getValueAtPercentile(99.9) / 1000.0,
+        histogram.getMaxValue() / 1000.0, errors.get(), cpuMicros,
+        Runtime.getRuntime().availableProcessors() * 1e6 / cpuMicros);
   }
 
   private static void wrk(Server server, byte[] body, int connections, int seconds) throws Exception {
@@ -310,6 +329,11 @@ public final class WebhookBench {
       } catch (Exception e) {
         return false;
       }
+    }
+
+    /** CPU time the webhook process has used so far (user + system). */
+    Duration cpu() {
+      return process.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     String inJvmStart() throws IOException {

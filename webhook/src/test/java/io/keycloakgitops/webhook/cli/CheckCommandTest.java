@@ -114,6 +114,19 @@ class CheckCommandTest {
   }
 
   @Test
+  void mutatedYamlKeepsStringsThatLookLikeNumbersOrBooleans() throws Exception {
+    Path manifest = write("strings.yaml", Fixtures.read("upstream/keycloak-basic.yaml")
+        + "  unsupported:\n    podTemplate:\n      metadata:\n        annotations:\n          port: \"8080\"\n"
+        + "          enabled: \"true\"\n");
+    Run run = run("check", "--mutate", manifest.toString());
+    assertThat(run.exit()).as(run.toString()).isZero();
+    var annotations = Json.YAML.readTree(run.out()).path("spec").path("unsupported").path("podTemplate")
+        .path("metadata").path("annotations");
+    assertThat(annotations.path("port").isTextual()).isTrue();
+    assertThat(annotations.path("enabled").isTextual()).isTrue();
+  }
+
+  @Test
   void thePolicyFileRelaxesPerNamespace() throws Exception {
     Path plain = write("plain.yaml", "apiVersion: k8s.keycloak.org/v2beta1\nkind: Keycloak\nmetadata:\n  name: dev\n"
         + "  namespace: dev-alice\nspec:\n  http:\n    httpEnabled: true\n  hostname:\n    strict: false\n");
