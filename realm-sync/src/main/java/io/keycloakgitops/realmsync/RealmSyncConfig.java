@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String bind, int port, Duration interval,
     Duration driftInterval, DriftPolicy drift, RealmSyncer.Options sync, String githubSecret, String gitlabToken,
-    boolean watchCrs, List<String> namespaces, boolean leaderElection, String leaseNamespace, String leaseName,
+    boolean watchCrs, List<String> namespaces, boolean leaderElection, String podNamespace, String leaseName,
     String identity, Map<String, String> env) {
 
   public RealmSyncConfig {
@@ -30,7 +30,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("--interval must be positive");
     }
-    if (leaderElection && (leaseNamespace == null || leaseNamespace.isBlank())) {
+    if (leaderElection && (podNamespace == null || podNamespace.isBlank())) {
       throw new IllegalArgumentException("--leader-election needs --lease-namespace (env POD_NAMESPACE)");
     }
     namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
@@ -56,7 +56,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     private boolean watchCrs;
     private List<String> namespaces = List.of();
     private boolean leaderElection;
-    private String leaseNamespace;
+    private String podNamespace;
     private String leaseName = "keycloak-gitops-realm-sync";
     private String identity = System.getenv().getOrDefault("HOSTNAME", "realm-sync-" + ProcessHandle.current().pid());
     private Map<String, String> env = System.getenv();
@@ -121,10 +121,17 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
       return this;
     }
 
+    /** Sync only while holding Lease {@code name} in {@code namespace}. */
     public Builder leaderElection(String namespace, String name) {
       leaderElection = true;
-      leaseNamespace = namespace;
+      podNamespace = namespace;
       leaseName = name;
+      return this;
+    }
+
+    /** The namespace realm-sync runs in: its Lease, and the Secrets of {@code ${secret:name/key}} in Git files. */
+    public Builder podNamespace(String value) {
+      podNamespace = value;
       return this;
     }
 
@@ -140,7 +147,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
 
     public RealmSyncConfig build() {
       return new RealmSyncConfig(git, keycloak, bind, port, interval, driftInterval, drift, sync, githubSecret,
-          gitlabToken, watchCrs, namespaces, leaderElection, leaseNamespace, leaseName, identity, env);
+          gitlabToken, watchCrs, namespaces, leaderElection, podNamespace, leaseName, identity, env);
     }
   }
 }

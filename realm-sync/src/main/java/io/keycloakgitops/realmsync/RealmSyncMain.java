@@ -21,7 +21,7 @@ public final class RealmSyncMain implements Runnable {
 
   /** The command line with realm-sync's conventions: usage errors exit 1 (2 means "changes pending" for plan). */
   public static CommandLine commandLine() {
-    var commandLine = new CommandLine(new RealmSyncMain());
+    var commandLine = new CommandLine(new RealmSyncMain()).setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println(e.getMessage());
       e.getCommandLine().usage(e.getCommandLine().getErr());

@@ -54,7 +54,7 @@ public final class RealmSyncService implements AutoCloseable {
         var admin = KeycloakAdmin.connect(config.keycloak());
         resources.add(admin);
         var source = new GitSource(config.git());
-        Function<String, String> secrets = client == null ? null : SecretValues.lookup(client, config.leaseNamespace());
+        Function<String, String> secrets = client == null ? null : SecretValues.lookup(client, config.podNamespace());
         loop = new GitSyncLoop(source, new RealmSyncer(admin, config.sync()), runner, status, metrics,
             config.interval(), config.driftInterval(), () -> new Placeholders(config.env(), Map.of(), secrets));
         resources.add(loop);
@@ -85,7 +85,7 @@ public final class RealmSyncService implements AutoCloseable {
       this.http = HttpApi.start(config.bind(), config.port(), status, metrics,
           new WebhookVerifier(config.githubSecret(), config.gitlabToken()), push, leader::get);
       if (config.leaderElection()) {
-        resources.add(Leadership.start(client, config.leaseNamespace(), config.leaseName(), config.identity(),
+        resources.add(Leadership.start(client, config.podNamespace(), config.leaseName(), config.identity(),
             () -> {
               LOG.atInfo().addKeyValue("identity", config.identity()).log("became leader: syncing");
               leader.set(true);
@@ -167,10 +167,6 @@ public final class RealmSyncService implements AutoCloseable {
 
   public boolean isLeader() {
     return leader.get();
-  }
-
-  public RealmSyncConfig config() {
-    return config;
   }
 
   @Override

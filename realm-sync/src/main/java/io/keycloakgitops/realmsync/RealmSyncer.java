@@ -88,6 +88,9 @@ public final class RealmSyncer {
    */
   public Planned planIncremental(DesiredRealm desired, DesiredRealm previous) {
     var delta = Incremental.between(previous.model(), desired.model());
+    if (delta.needsFullCompare()) {
+      return plan(desired);
+    }
     return plan(desired, Incremental.restrict(desired.model(), delta), delta);
   }
 

@@ -75,6 +75,10 @@ public record WebhookConfig(String bindAddress, int port, Path certDir, String c
         "--cert-secret needs the webhook's namespace (--namespace / POD_NAMESPACE) and cluster access");
     require(certLifetime.compareTo(caLifetime) <= 0, "the certificate lifetime must not exceed the CA lifetime");
     require(!checkInterval.isNegative() && !checkInterval.isZero(), "the check interval must be positive");
+    // A renewal may wait for clients to trust a new CA; the old certificate must outlive that wait.
+    require(certLifetime.dividedBy(3).compareTo(caSettle.plus(checkInterval.multipliedBy(2))) > 0,
+        "the certificate lifetime must exceed 3 x (CA settle time " + caSettle + " + 2 x check interval "
+            + checkInterval + ")");
     return this;
   }
 

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Two replicas share self-managed certificates through a Secret and keep the caBundle of the registered webhook
  * configurations current, on the real API server. With lifetimes of seconds, the serving certificate is renewed
- * and the CA rotated while admission requests stream through both webhooks; not one request may fail.
+ * and the CA rotated while admission requests stream through both webhooks; not one request may fail. The settle
+ * time (5 s) is how long the API server gets to load a new caBundle; a third of the serving certificate's life
+ * (8 s) covers it, so a renewal that waits for the new CA never outlives the old certificate.
  */
 class CertificateRotationIT {
   private static final String LABEL = "keycloak-gitops.io/rotation-it";
@@ -43,7 +45,7 @@ class CertificateRotationIT {
     String namespace = cluster.createNamespace("rotation-it", Map.of(LABEL, id));
     String configName = "kgw-rotation-it-" + id;
     var config = WebhookConfig.loopback().withCluster(client, system, "webhook-certs", configName)
-        .withRotation(Duration.ofSeconds(30), Duration.ofSeconds(18), Duration.ofMillis(500), Duration.ofSeconds(3));
+        .withRotation(Duration.ofSeconds(36), Duration.ofSeconds(24), Duration.ofMillis(500), Duration.ofSeconds(5));
 
     try (var first = WebhookServer.start(config); var second = WebhookServer.start(config)) {
       assertThat(second.servingCertificate()).as("the replicas share the Secret").isEqualTo(first.servingCertificate());

@@ -49,9 +49,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "How often each realm is compared in full with its file (default ${DEFAULT-VALUE}).")
   Duration driftInterval;
 
-  @Option(names = "--drift", defaultValue = "${env:DRIFT_POLICY:-revert}",
-      description = "revert or report edits made outside Git (default ${DEFAULT-VALUE}).")
-  String drift;
+  @Option(names = "--drift", defaultValue = "${env:DRIFT_POLICY:-REVERT}",
+      description = "REVERT or REPORT edits made outside Git (default ${DEFAULT-VALUE}; case does not matter).")
+  DriftPolicy drift;
 
   @Option(names = "--watch-crs", defaultValue = "${env:WATCH_CRS:-false}", description = "Apply KeycloakRealmImport CRs (env WATCH_CRS).")
   boolean watchCrs;
@@ -62,7 +62,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--leader-election", defaultValue = "${env:LEADER_ELECTION:-false}", description = "Sync only while holding a Lease (env LEADER_ELECTION).")
   boolean leaderElection;
 
-  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE}", description = "Namespace of the Lease (env POD_NAMESPACE).")
+  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE}",
+      description = "Namespace realm-sync runs in: its Lease, and Secrets of $${secret:...} placeholders (env POD_NAMESPACE).")
   String leaseNamespace;
 
   @Option(names = "--lease-name", defaultValue = "keycloak-gitops-realm-sync", description = "Name of the Lease (default ${DEFAULT-VALUE}).")
@@ -77,7 +78,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     var builder = RealmSyncConfig.builder().bind(bind).port(port).interval(interval).driftInterval(driftInterval)
-        .drift(DriftPolicy.valueOf(drift.trim().toUpperCase())).sync(sync.options())
+        .drift(drift).sync(sync.options())
         .githubSecret(System.getenv("GITHUB_WEBHOOK_SECRET")).gitlabToken(System.getenv("GITLAB_WEBHOOK_TOKEN"))
         .watchCrs(watchCrs).namespaces(splitList(namespaces));
     if (repo != null && !repo.isBlank()) {
@@ -85,6 +86,7 @@ public final class RunCommand implements Callable<Integer> {
     } else if (keycloak.given()) {
       builder.keycloak(keycloak.target());
     }
+    builder.podNamespace(leaseNamespace);
     if (leaderElection) {
       builder.leaderElection(leaseNamespace, leaseName);
     }

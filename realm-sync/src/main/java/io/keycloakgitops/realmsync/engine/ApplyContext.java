@@ -78,7 +78,8 @@ public final class ApplyContext {
 
   /**
    * PUTs realm settings. A realm PUT replaces the whole attribute map, so whenever attributes go out they are the
-   * full map: what the realm has, the file's attributes, and the current ownership record.
+   * full map: what the realm has, the file's attributes, and the current ownership record (which thus rides along
+   * with any realm PUT instead of costing a write of its own).
    */
   public void putRealm(ObjectNode fields, ObjectNode desiredAttributes) {
     var body = fields.deepCopy();
@@ -112,10 +113,6 @@ public final class ApplyContext {
 
   public void forget(EntityType type, String key) {
     ids.remove(type.label() + "\u0000" + key);
-  }
-
-  public void rememberRole(RoleRef ref, ObjectNode role) {
-    roles.put(ref, role);
   }
 
   public String clientId(String clientId) {

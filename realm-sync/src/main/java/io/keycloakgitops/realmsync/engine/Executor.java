@@ -17,9 +17,12 @@ public final class Executor {
   public static final int DEFAULT_BULK_THRESHOLD = 10;
   private static final Logger LOG = LoggerFactory.getLogger(Executor.class);
 
-  /** Writes made, by operation and by {@code type/operation}; {@code failure} is null on success. */
-  public record Outcome(int created, int updated, int deleted, Map<String, Integer> writes, RuntimeException failure,
-      String failedChange) {
+  /**
+   * Writes made to realm objects, by operation; {@code bookkeeping}: writes of the ownership record alone;
+   * {@code writes}: all of them by {@code type/operation}. {@code failure} is null on success.
+   */
+  public record Outcome(int created, int updated, int deleted, int bookkeeping, Map<String, Integer> writes,
+      RuntimeException failure, String failedChange) {
     public int total() {
       return created + updated + deleted;
     }
@@ -35,6 +38,7 @@ public final class Executor {
   private int created;
   private int updated;
   private int deleted;
+  private int bookkeeping;
 
   private Executor(ApplyContext ctx, int bulkThreshold) {
     this.ctx = ctx;
@@ -85,19 +89,38 @@ public final class Executor {
         }
       }
       current = null;
-      if (ctx.stateChanged()) {
-        int before = ctx.api().writes();
-        try {
-          ctx.putRealm(Json.object(), null);
-        } finally {
-          count(EntityType.SYNC_STATE, Operation.UPDATE, ctx.api().writes() - before);
-        }
-      }
+      recordState();
       return outcome(null, null);
     } catch (RuntimeException e) {
       String what = current == null ? "recording the sync state" : current.describe();
       LOG.debug("change {} failed", what, e);
+      if (current != null) {
+        recordStateAfterFailure();
+      }
       return outcome(e, what);
+    }
+  }
+
+  /** One write of the ownership record at the end, if it changed and no realm PUT carried it already. */
+  private void recordState() {
+    if (ctx.stateChanged()) {
+      int before = ctx.api().writes();
+      try {
+        ctx.putRealm(Json.object(), null);
+      } finally {
+        bookkeeping += ctx.api().writes() - before;
+        count(EntityType.SYNC_STATE, Operation.UPDATE, 0);
+        writes.merge(EntityType.SYNC_STATE.label() + "/" + Operation.UPDATE.label(), ctx.api().writes() - before, Integer::sum);
+      }
+    }
+  }
+
+  /** What was created before the failure must still be known as owned: best effort, the failure is what matters. */
+  private void recordStateAfterFailure() {
+    try {
+      recordState();
+    } catch (RuntimeException e) {
+      LOG.debug("could not record the sync state after a failure: {}", e.getMessage());
     }
   }
 
@@ -138,6 +161,6 @@ public final class Executor {
   }
 
   private Outcome outcome(RuntimeException failure, String failedChange) {
-    return new Outcome(created, updated, deleted, Map.copyOf(writes), failure, failedChange);
+    return new Outcome(created, updated, deleted, bookkeeping, Map.copyOf(writes), failure, failedChange);
   }
 }

@@ -24,14 +24,23 @@ public final class Incremental {
       return keys.containsKey(collection);
     }
 
+    /**
+     * Flow changes are planned with the whole realm in view: whether a flow may be deleted depends on every binding
+     * (realm, clients, identity providers), not only on what changed.
+     */
+    public boolean needsFullCompare() {
+      return has("flows") || has("authenticatorConfigs");
+    }
+
     public int size() {
       return keys.values().stream().mapToInt(Set::size).sum() + (settings ? 1 : 0);
     }
 
-    <V> Map<String, V> filter(String collection, Map<String, V> objects) {
+    /** The delta's objects of {@code collection}; a collection the delta does not touch: null, or whole if kept. */
+    <V> Map<String, V> filter(String collection, Map<String, V> objects, boolean keepUntouched) {
       Set<String> wanted = keys.get(collection);
       if (objects == null || wanted == null) {
-        return null;
+        return keepUntouched ? objects : null;
       }
       if (wanted.contains(ALL)) {
         return objects;
@@ -45,26 +54,26 @@ public final class Incremental {
       return out;
     }
 
-    /** For collections keyed twice (client roles by client then name, ...): selected by {@code outer/inner}. */
-    <V> Map<String, Map<String, V>> filterNested(String collection, Map<String, Map<String, V>> objects) {
+    /**
+     * For collections keyed twice (client roles by client, mappers by identity provider, components by type): the
+     * selection is per owner and takes the owner's whole map. {@code vanishedMeansEmpty}: an owner missing from
+     * the model still counts, with no entries (identity provider mappers are exact for every declared provider).
+     */
+    <V> Map<String, Map<String, V>> filterNested(String collection, Map<String, Map<String, V>> objects,
+        boolean vanishedMeansEmpty, boolean keepUntouched) {
       Set<String> wanted = keys.get(collection);
       if (objects == null || wanted == null) {
-        return null;
+        return keepUntouched ? objects : null;
       }
       var out = new LinkedHashMap<String, Map<String, V>>();
-      objects.forEach((outer, inner) -> {
-        var kept = new LinkedHashMap<String, V>();
-        if (inner != null) {
-          inner.forEach((key, value) -> {
-            if (wanted.contains(outer + "/" + key) || wanted.contains(outer + "/" + ALL)) {
-              kept.put(key, value);
-            }
-          });
+      for (String owner : wanted) {
+        Map<String, V> entries = objects.get(owner);
+        if (entries != null) {
+          out.put(owner, entries);
+        } else if (vanishedMeansEmpty) {
+          out.put(owner, Map.of());
         }
-        if (!kept.isEmpty() || wanted.contains(outer + "/" + ALL)) {
-          out.put(outer, kept);
-        }
-      });
+      }
       return out;
     }
   }
@@ -76,14 +85,14 @@ public final class Incremental {
     keyed(keys, "clientScopes", before.clientScopes, after.clientScopes);
     keyed(keys, "clients", before.clients, after.clients);
     keyed(keys, "realmRoles", before.realmRoles, after.realmRoles);
-    nested(keys, "clientRoles", before.clientRoles, after.clientRoles);
+    nested(keys, "clientRoles", before.clientRoles, after.clientRoles, false);
     keyed(keys, "groups", before.groups, after.groups);
     keyed(keys, "users", before.users, after.users);
     keyed(keys, "serviceAccounts", before.serviceAccounts, after.serviceAccounts);
     keyed(keys, "identityProviders", before.identityProviders, after.identityProviders);
-    nested(keys, "identityProviderMappers", before.identityProviderMappers, after.identityProviderMappers);
+    nested(keys, "identityProviderMappers", before.identityProviderMappers, after.identityProviderMappers, true);
     keyed(keys, "requiredActions", before.requiredActions, after.requiredActions);
-    nested(keys, "components", before.components, after.components);
+    nested(keys, "components", before.components, after.components, false);
     keyed(keys, "scopeMappings", before.scopeMappings, after.scopeMappings);
     whole(keys, "flows", before.flows, after.flows);
     whole(keys, "authenticatorConfigs", before.authenticatorConfigs, after.authenticatorConfigs);
@@ -102,7 +111,7 @@ public final class Incremental {
     return new RealmModel(desired, delta, false);
   }
 
-  /** The live model limited to the delta; its settings stay whole (flow bindings are checked against them). */
+  /** The live model limited to the delta where the delta declares, whole elsewhere (context for the plan). */
   public static RealmModel restrictLive(RealmModel live, Delta delta) {
     return new RealmModel(live, delta, true);
   }
@@ -125,27 +134,23 @@ public final class Incremental {
     }
   }
 
+  /** Owners whose entries changed; an owner gone from the file counts only if {@code vanishedMeansEmpty}. */
   private static <V> void nested(Map<String, Set<String>> out, String collection, Map<String, Map<String, V>> before,
-      Map<String, Map<String, V>> after) {
+      Map<String, Map<String, V>> after, boolean vanishedMeansEmpty) {
     if (after == null) {
       return;
     }
-    var changed = new HashSet<String>();
     Map<String, Map<String, V>> previous = before == null ? Map.of() : before;
-    var outers = new HashSet<>(after.keySet());
-    outers.addAll(previous.keySet());
-    for (String outer : outers) {
-      Map<String, V> was = previous.getOrDefault(outer, Map.of());
-      Map<String, V> now = after.get(outer);
-      if (now == null) {
+    var owners = new HashSet<>(after.keySet());
+    owners.addAll(previous.keySet());
+    var changed = new HashSet<String>();
+    for (String owner : owners) {
+      if (!after.containsKey(owner) && !vanishedMeansEmpty) {
         continue;
       }
-      now.forEach((key, value) -> {
-        if (!Objects.equals(was.get(key), value)) {
-          changed.add(outer + "/" + key);
-        }
-      });
-      was.keySet().stream().filter(key -> !now.containsKey(key)).forEach(key -> changed.add(outer + "/" + key));
+      if (!Objects.equals(previous.getOrDefault(owner, Map.of()), after.getOrDefault(owner, Map.of()))) {
+        changed.add(owner);
+      }
     }
     if (!changed.isEmpty()) {
       out.put(collection, changed);

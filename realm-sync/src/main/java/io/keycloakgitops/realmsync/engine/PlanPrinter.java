@@ -18,7 +18,7 @@ public final class PlanPrinter {
   public static String text(Plan plan, SecretPolicy secrets) {
     var out = new StringBuilder("realm ").append(plan.realm()).append(": ");
     if (!plan.realmExists()) {
-      out.append("does not exist: created in one request\n");
+      out.append("does not exist: will be created, then given its declared objects\n");
       return out.toString();
     }
     var visible = plan.visibleChanges();

@@ -116,10 +116,6 @@ public final class Planner {
     planRequiredActions();
     planComponents();
     planScopeMappings();
-    if (changes.stream().noneMatch(c -> c.phase() == REALM_EARLY) && !target.equals(in.persisted())) {
-      changes.add(new Change(EntityType.SYNC_STATE, realm, Operation.UPDATE, List.of(), null, REALM_EARLY,
-          ctx -> ctx.putRealm(Json.object(), null), null, false));
-    }
     return new Result(new Plan(realm, true, changes, warnings), target);
   }
 
@@ -276,18 +272,15 @@ public final class Planner {
     var fields = diff(withServerNormalisation(desired.settings), live.settings, EntityType.REALM, realm, Set.of());
     var early = fields.stream().filter(f -> !FLOW_BINDINGS.contains(f.field())).toList();
     var late = fields.stream().filter(f -> FLOW_BINDINGS.contains(f.field())).toList();
-    if (!early.isEmpty() || !target.equals(in.persisted())) {
+    if (!early.isEmpty()) {
       var body = realmPatch(early);
       ObjectNode desiredAttributes = early.stream().anyMatch(f -> f.field().equals("attributes"))
           ? (ObjectNode) desired.settings.get("attributes") : null;
       body.remove("attributes");
-      Change.Action action = ctx -> {
+      changes.add(Change.update(EntityType.REALM, realm, early, REALM_EARLY, ctx -> {
         rememberHashes(ctx, early);
         ctx.putRealm(body, desiredAttributes);
-      };
-      changes.add(early.isEmpty()
-          ? new Change(EntityType.SYNC_STATE, realm, Operation.UPDATE, List.of(), null, REALM_EARLY, action, null, false)
-          : Change.update(EntityType.REALM, realm, early, REALM_EARLY, action));
+      }));
     }
     if (!late.isEmpty()) {
       var body = realmPatch(late);
@@ -362,29 +355,36 @@ public final class Planner {
   /** Protocol mappers of a client or client scope: exact by name once declared. */
   private void planMappers(EntityType type, String owner, String ownerPath, JsonNode desiredMappers, JsonNode liveMappers,
       int phase) {
-    var wanted = keyedByName(desiredMappers);
-    var current = keyedByName(liveMappers);
-    String base = ownerPath + "/protocol-mappers/models";
-    wanted.forEach((name, mapper) -> {
+    planNamedParts(type, owner, ownerPath + "/protocol-mappers/models", keyedByName(desiredMappers),
+        keyedByName(liveMappers), phase, phase);
+  }
+
+  /**
+   * Named parts of one object (mappers), exact once declared: POST to {@code base}, PUT and DELETE on
+   * {@code base/<id>} (the PUT body carries the id, as these endpoints want).
+   */
+  private void planNamedParts(EntityType type, String owner, String base, Map<String, ObjectNode> wanted,
+      Map<String, ObjectNode> current, int phase, int deletePhase) {
+    wanted.forEach((name, part) -> {
       String key = owner + "/" + name;
       ObjectNode existing = current.get(name);
       if (existing == null) {
-        var body = mapper.deepCopy();
+        var body = part.deepCopy();
         changes.add(Change.create(type, key, phase, ctx -> ctx.api().post(base, body)));
         return;
       }
-      var fields = diff(mapper, existing, type, key, Set.of());
+      var fields = diff(part, existing, type, key, Set.of());
       if (!fields.isEmpty()) {
-        var body = Representations.merged(existing, mapper, Set.of(), Set.of());
+        var body = Representations.merged(existing, part, Set.of(), Set.of());
         body.put("id", Json.text(existing, "id"));
         changes.add(Change.update(type, key, fields, phase,
             ctx -> ctx.api().put(base + "/" + Json.text(existing, "id"), body)));
       }
     });
-    current.forEach((name, mapper) -> {
+    current.forEach((name, part) -> {
       if (!wanted.containsKey(name)) {
-        changes.add(Change.delete(type, owner + "/" + name, phase,
-            ctx -> ctx.api().delete(base + "/" + Json.text(mapper, "id"))));
+        changes.add(Change.delete(type, owner + "/" + name, deletePhase,
+            ctx -> ctx.api().delete(base + "/" + Json.text(part, "id"))));
       }
     });
   }
@@ -635,8 +635,9 @@ public final class Planner {
       ObjectNode current = liveGroups.get(path);
       if (current == null) {
         String parent = parentPath(path);
-        if (parent.isEmpty() || liveGroups.containsKey(parent)) {
-          planGroupTreeCreation(path, parent, liveGroups);
+        // A new parent creates its new children; a parent the file does not list here exists (incremental plans).
+        if (parent.isEmpty() || liveGroups.containsKey(parent) || !desired.groups.containsKey(parent)) {
+          planGroupTreeCreation(path, parent);
         }
         return;
       }
@@ -672,7 +673,7 @@ public final class Planner {
    * A new group with all its new descendants, as one change: created top-down, then role mappings. A new top-level
    * tree can also go into a partialImport (which only takes top-level groups, with their paths).
    */
-  private void planGroupTreeCreation(String path, String parent, Map<String, ObjectNode> liveGroups) {
+  private void planGroupTreeCreation(String path, String parent) {
     List<String> tree = desired.groups.keySet().stream()
         .filter(p -> p.equals(path) || p.startsWith(path + "/")).toList();
     var change = Change.create(EntityType.GROUP, path, GROUP, ctx -> {
@@ -910,31 +911,10 @@ public final class Planner {
     var liveMappers = live.identityProviderMappers == null
         ? Map.<String, Map<String, ObjectNode>>of() : live.identityProviderMappers;
     for (String alias : aliases) {
-      var wanted = desired.identityProviderMappers.getOrDefault(alias, Map.of());
-      var current = orEmpty(liveMappers.get(alias));
-      String base = "/identity-provider/instances/" + Paths.segment(alias) + "/mappers";
-      wanted.forEach((name, mapper) -> {
-        String key = alias + "/" + name;
-        ObjectNode existing = current.get(name);
-        if (existing == null) {
-          var body = mapper.deepCopy();
-          changes.add(Change.create(EntityType.IDENTITY_PROVIDER_MAPPER, key, IDP_MAPPER, ctx -> ctx.api().post(base, body)));
-          return;
-        }
-        var fields = diff(mapper, existing, EntityType.IDENTITY_PROVIDER_MAPPER, key, Set.of());
-        if (!fields.isEmpty()) {
-          var body = Representations.merged(existing, mapper, Set.of(), Set.of());
-          body.put("id", Json.text(existing, "id"));
-          changes.add(Change.update(EntityType.IDENTITY_PROVIDER_MAPPER, key, fields, IDP_MAPPER,
-              ctx -> ctx.api().put(base + "/" + Json.text(existing, "id"), body)));
-        }
-      });
-      current.forEach((name, mapper) -> {
-        if (!wanted.containsKey(name)) {
-          changes.add(Change.delete(EntityType.IDENTITY_PROVIDER_MAPPER, alias + "/" + name, DELETE_IDP_MAPPER,
-              ctx -> ctx.api().delete(base + "/" + Json.text(mapper, "id"))));
-        }
-      });
+      planNamedParts(EntityType.IDENTITY_PROVIDER_MAPPER, alias,
+          "/identity-provider/instances/" + Paths.segment(alias) + "/mappers",
+          desired.identityProviderMappers.getOrDefault(alias, Map.of()), orEmpty(liveMappers.get(alias)), IDP_MAPPER,
+          DELETE_IDP_MAPPER);
     }
   }
 

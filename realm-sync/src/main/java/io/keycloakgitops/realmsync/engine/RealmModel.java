@@ -100,28 +100,32 @@ public final class RealmModel {
     return new RealmModel(rep);
   }
 
-  /** A copy limited to the changed objects of {@code delta}; see {@link Incremental#restrict}. */
-  RealmModel(RealmModel base, Incremental.Delta delta, boolean keepSettings) {
+  /**
+   * A copy limited to the changed objects of {@code delta}; see {@link Incremental#restrict}. A {@code live} copy
+   * keeps what the delta does not touch whole: it is context (ids, default groups, flows), and the planner only
+   * compares collections the restricted file declares.
+   */
+  RealmModel(RealmModel base, Incremental.Delta delta, boolean live) {
     this.name = base.name;
     this.id = base.id;
-    this.settings = keepSettings || delta.settings() ? base.settings : Json.object();
-    this.clientScopes = delta.filter("clientScopes", base.clientScopes);
-    this.clients = delta.filter("clients", base.clients);
-    this.realmRoles = delta.filter("realmRoles", base.realmRoles);
-    this.clientRoles = delta.filterNested("clientRoles", base.clientRoles);
-    this.groups = delta.filter("groups", base.groups);
-    this.users = delta.filter("users", base.users);
-    this.serviceAccounts = delta.filter("serviceAccounts", base.serviceAccounts);
-    this.identityProviders = delta.filter("identityProviders", base.identityProviders);
-    this.identityProviderMappers = delta.filterNested("identityProviderMappers", base.identityProviderMappers);
-    this.flows = delta.filter("flows", base.flows);
-    this.authenticatorConfigs = delta.filter("authenticatorConfigs", base.authenticatorConfigs);
-    this.requiredActions = delta.filter("requiredActions", base.requiredActions);
-    this.components = delta.filterNested("components", base.components);
-    this.defaultGroups = delta.has("defaultGroups") ? base.defaultGroups : null;
-    this.defaultDefaultClientScopes = delta.has("defaultScopes") ? base.defaultDefaultClientScopes : null;
-    this.defaultOptionalClientScopes = delta.has("defaultScopes") ? base.defaultOptionalClientScopes : null;
-    this.scopeMappings = delta.filter("scopeMappings", base.scopeMappings);
+    this.settings = live || delta.settings() ? base.settings : Json.object();
+    this.clientScopes = delta.filter("clientScopes", base.clientScopes, live);
+    this.clients = delta.filter("clients", base.clients, live);
+    this.realmRoles = delta.filter("realmRoles", base.realmRoles, live);
+    this.clientRoles = delta.filterNested("clientRoles", base.clientRoles, false, live);
+    this.groups = delta.filter("groups", base.groups, live);
+    this.users = delta.filter("users", base.users, live);
+    this.serviceAccounts = delta.filter("serviceAccounts", base.serviceAccounts, live);
+    this.identityProviders = delta.filter("identityProviders", base.identityProviders, live);
+    this.identityProviderMappers = delta.filterNested("identityProviderMappers", base.identityProviderMappers, true, live);
+    this.flows = delta.filter("flows", base.flows, live);
+    this.authenticatorConfigs = delta.filter("authenticatorConfigs", base.authenticatorConfigs, live);
+    this.requiredActions = delta.filter("requiredActions", base.requiredActions, live);
+    this.components = delta.filterNested("components", base.components, false, live);
+    this.defaultGroups = live || delta.has("defaultGroups") ? base.defaultGroups : null;
+    this.defaultDefaultClientScopes = live || delta.has("defaultScopes") ? base.defaultDefaultClientScopes : null;
+    this.defaultOptionalClientScopes = live || delta.has("defaultScopes") ? base.defaultOptionalClientScopes : null;
+    this.scopeMappings = delta.filter("scopeMappings", base.scopeMappings, live);
   }
 
   /** Declared top-level fields that realm-sync ignores. */

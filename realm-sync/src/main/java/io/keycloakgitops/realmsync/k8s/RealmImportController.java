@@ -256,7 +256,11 @@ public final class RealmImportController implements AutoCloseable {
     var previous = cr.getStatus();
     var next = new KeycloakRealmImportStatus();
     next.observedGeneration = generation;
-    next.lastAppliedHash = ok && outcome != null ? applied.get(key(cr)).hash() : previous == null ? null : previous.lastAppliedHash;
+    if (ok && outcome != null) {
+      next.lastAppliedHash = applied.get(key(cr)).hash();
+    } else if (previous != null) {
+      next.lastAppliedHash = previous.lastAppliedHash;
+    }
     if (outcome != null) {
       next.lastWrites = outcome.total();
     } else if (previous != null) {

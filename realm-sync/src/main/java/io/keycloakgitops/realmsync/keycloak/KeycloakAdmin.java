@@ -100,15 +100,6 @@ public final class KeycloakAdmin implements AutoCloseable {
     return readers;
   }
 
-  /** Logs in now, so that bad credentials or an unreachable server fail early with a clear message. */
-  public void verify() {
-    try {
-      keycloak.tokenManager().getAccessTokenString();
-    } catch (RuntimeException e) {
-      throw failure("log in to " + target, e);
-    }
-  }
-
   /** The realms on the server (full top-level representations, attributes included). */
   public JsonNode realms() {
     return call("GET", URI.create(target.url() + "/admin/realms?briefRepresentation=false"), null);

@@ -21,7 +21,6 @@ public final class RealmStatus {
   private String file;
   private String lastAttemptedCommit;
   private String lastAppliedCommit;
-  private String appliedHash;
   private Result result = Result.Pending;
   private String error;
   private int created;
@@ -56,7 +55,6 @@ public final class RealmStatus {
       result = Result.Synced;
       error = null;
       lastAppliedCommit = revision;
-      appliedHash = hash;
       lastSuccess = lastSync;
       consecutiveFailures = 0;
       drift = 0;
@@ -89,14 +87,6 @@ public final class RealmStatus {
 
   public synchronized Result result() {
     return result;
-  }
-
-  public synchronized String appliedHash() {
-    return appliedHash;
-  }
-
-  public synchronized String lastAppliedCommit() {
-    return lastAppliedCommit;
   }
 
   public synchronized int consecutiveFailures() {

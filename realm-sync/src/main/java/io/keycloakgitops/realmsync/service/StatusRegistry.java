@@ -17,10 +17,6 @@ public final class StatusRegistry {
     return realms.computeIfAbsent(key, k -> new RealmStatus(realm, source));
   }
 
-  public RealmStatus find(String key) {
-    return realms.get(key);
-  }
-
   public void remove(String key) {
     realms.remove(key);
   }

@@ -28,6 +28,10 @@ final class ControlPlane implements AutoCloseable {
   final WebhookServer webhook;
   final WebhookConfigurations webhookConfigurations;
   final KeycloakOperator reconciler;
+  /** Where the reconciler works. */
+  final String tenantNamespace;
+  /** Admission applies here too, but the reconciler does not watch it (see GitOpsStoryIT). */
+  final String serverNamespace;
 
   private ControlPlane(TestCluster cluster, String runLabel) {
     this.cluster = cluster;
@@ -40,16 +44,13 @@ final class ControlPlane implements AutoCloseable {
     webhookConfigurations = WebhookConfigurations.forUrl(WEBHOOK_CONFIG, webhook.baseUrl(), webhook.caBundlePem(), systemNamespace)
         .onlyInNamespacesLabelled(namespaceLabels);
     webhookConfigurations.apply(client);
-    reconciler = KeycloakOperator.start(cluster.newClient(), ReconcilerConfig.defaults());
+    tenantNamespace = cluster.createNamespace("identity", namespaceLabels);
+    serverNamespace = cluster.createNamespace("identity-local", namespaceLabels);
+    reconciler = KeycloakOperator.start(cluster.newClient(), ReconcilerConfig.defaults().withNamespaces(java.util.Set.of(tenantNamespace)));
   }
 
   static ControlPlane install(TestCluster cluster, String runLabel) {
     return new ControlPlane(cluster, runLabel);
-  }
-
-  /** A namespace the webhooks apply to. */
-  String newTenantNamespace(String prefix) {
-    return cluster.createNamespace(prefix, namespaceLabels);
   }
 
   /** `kubectl apply` of the CRDs exactly as shipped in chart/crds (server-side: the Keycloak CRD is too large for

@@ -22,7 +22,7 @@ public final class KubeDemo {
     TestCluster cluster = TestCluster.shared();
     ControlPlane controlPlane = ControlPlane.install(cluster, "demo");
     Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close));
-    String namespace = controlPlane.newTenantNamespace("identity");
+    String namespace = controlPlane.tenantNamespace;
 
     for (Path manifest : manifests(examples)) {
       String yaml = Files.readString(manifest).replaceAll("(?m)^  namespace: .*\\n", "");
