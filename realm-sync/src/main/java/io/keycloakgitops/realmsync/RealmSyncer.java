@@ -47,9 +47,13 @@ public final class RealmSyncer {
   public record Planned(DesiredRealm desired, Plan plan, RealmModel live, ObjectNode liveRep, SyncState persisted,
       SyncState target, SecretPolicy secrets) {}
 
-  /** What one apply did: the first plan, the writes made (all passes), duration, and the error if it failed. */
-  public record Outcome(String realm, Plan plan, int created, int updated, int deleted, Map<String, Integer> writes,
-      long millis, RuntimeException error) {
+  /**
+   * What one apply did: the first plan; the writes made to realm objects (all passes) by operation;
+   * {@code bookkeeping}, the writes of the ownership record alone (at most one per pass, none when a realm PUT
+   * carried it); every write by {@code type/operation}; duration; and the error if it failed.
+   */
+  public record Outcome(String realm, Plan plan, int created, int updated, int deleted, int bookkeeping,
+      Map<String, Integer> writes, long millis, RuntimeException error) {
     public boolean ok() {
       return error == null;
     }
@@ -122,7 +126,7 @@ public final class RealmSyncer {
 
   private Outcome run(DesiredRealm desired, java.util.function.Supplier<Planned> planner) {
     long start = System.nanoTime();
-    int[] counts = new int[3];
+    int[] counts = new int[4];
     Map<String, Integer> writes = new HashMap<>();
     Plan first = null;
     try {
@@ -135,18 +139,18 @@ public final class RealmSyncer {
         outcome = execute(again);
         add(counts, writes, outcome);
       }
-      return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], writes, millis(start),
+      return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], counts[3], writes, millis(start),
           outcome.ok() ? null : describe(outcome, planned.secrets()));
     } catch (RuntimeException e) {
       var secrets = new SecretPolicy(desired.secretValues(), SyncState.empty());
-      return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], writes, millis(start),
+      return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], counts[3], writes, millis(start),
           new SyncException(secrets.redact(String.valueOf(e.getMessage())), e));
     }
   }
 
   private Executor.Outcome execute(Planned planned) {
-    if (planned.plan().changes().isEmpty()) {
-      return new Executor.Outcome(0, 0, 0, Map.of(), null, null);
+    if (planned.plan().changes().isEmpty() && planned.target().equals(planned.persisted())) {
+      return new Executor.Outcome(0, 0, 0, 0, Map.of(), null, null);
     }
     RealmApi api = admin.realm(planned.desired().name());
     JsonNode attributes = planned.liveRep() == null ? null : planned.liveRep().get("attributes");
@@ -167,6 +171,7 @@ public final class RealmSyncer {
     counts[0] += outcome.created();
     counts[1] += outcome.updated();
     counts[2] += outcome.deleted();
+    counts[3] += outcome.bookkeeping();
     outcome.writes().forEach((k, v) -> writes.merge(k, v, Integer::sum));
   }
 

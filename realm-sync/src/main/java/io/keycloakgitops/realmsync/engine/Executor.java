@@ -103,14 +103,17 @@ public final class Executor {
 
   /** One write of the ownership record at the end, if it changed and no realm PUT carried it already. */
   private void recordState() {
-    if (ctx.stateChanged()) {
-      int before = ctx.api().writes();
-      try {
-        ctx.putRealm(Json.object(), null);
-      } finally {
-        bookkeeping += ctx.api().writes() - before;
-        count(EntityType.SYNC_STATE, Operation.UPDATE, 0);
-        writes.merge(EntityType.SYNC_STATE.label() + "/" + Operation.UPDATE.label(), ctx.api().writes() - before, Integer::sum);
+    if (!ctx.stateChanged()) {
+      return;
+    }
+    int before = ctx.api().writes();
+    try {
+      ctx.putRealm(Json.object(), null);
+    } finally {
+      int made = ctx.api().writes() - before;
+      if (made > 0) {
+        bookkeeping += made;
+        writes.merge(EntityType.SYNC_STATE.label() + "/" + Operation.UPDATE.label(), made, Integer::sum);
       }
     }
   }

@@ -26,6 +26,7 @@ public final class RealmStatus {
   private int created;
   private int updated;
   private int deleted;
+  private int bookkeeping;
   private Map<String, Integer> writesByType = Map.of();
   private long durationMs;
   private Instant lastSync;
@@ -50,6 +51,7 @@ public final class RealmStatus {
     created = outcome.created();
     updated = outcome.updated();
     deleted = outcome.deleted();
+    bookkeeping = outcome.bookkeeping();
     writesByType = new TreeMap<>(outcome.writes());
     if (outcome.ok()) {
       result = Result.Synced;
@@ -114,6 +116,7 @@ public final class RealmStatus {
     writes.put("created", created);
     writes.put("updated", updated);
     writes.put("deleted", deleted);
+    writes.put("ownershipRecord", bookkeeping);
     var byType = writes.putObject("byType");
     writesByType.forEach(byType::put);
     node.put("durationMs", durationMs);

@@ -62,7 +62,7 @@ public final class SyncRunner {
         return null;
       }
       int changes = planned.plan().visibleChanges().size() + (planned.plan().realmExists() ? 0 : 1);
-      var nothingWritten = new RealmSyncer.Outcome(desired.name(), planned.plan(), 0, 0, 0, Map.of(), 0, null);
+      var nothingWritten = new RealmSyncer.Outcome(desired.name(), planned.plan(), 0, 0, 0, 0, Map.of(), 0, null);
       if (changes == 0) {
         status.drifted(0);
         return nothingWritten;

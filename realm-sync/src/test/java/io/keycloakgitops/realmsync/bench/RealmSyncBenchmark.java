@@ -257,8 +257,7 @@ public final class RealmSyncBenchmark {
         - Native import and cold apply run in the same run and alternate order per round (new realms each time).
           Cold apply = `RealmSyncer.apply`: a bare realm POST (so Keycloak creates its built-ins), a read of the new
           realm, then one `partialImport` per kind (clients without service accounts, roles, top-level group trees,
-          users), service-account clients one by one (partialImport would not create their users), and the ownership
-          record. It includes realm-sync's own reads and planning.
+          users), service-account clients one by one (partialImport would not create their users). It includes realm-sync's own reads and planning.
         - Unchanged re-sync = `RealmSyncer.apply` of the same file again: reads every declared collection
           (memberships per group and per role, whichever side is smaller), compares, writes nothing.
         - Incremental = `RealmSyncer.applyIncremental(new, previous)`: only objects whose declaration changed are read
@@ -271,8 +270,8 @@ public final class RealmSyncBenchmark {
 
         - The slowest unchanged re-sync is the first compare right after the import: Keycloak's caches are cold then
           (each user's memberships are loaded from the database once); the following compares are warm.
-        - Cold apply makes few writes because creation is bulk: 1 realm POST, 4 `partialImport` requests, 30
-          service-account clients, 1 ownership record.
+        - Cold apply makes few writes because creation is bulk: 1 realm POST (which carries the ownership record),
+          4 `partialImport` requests, 30 service-account clients.
         - The machine was shared with other builds while measuring (load average %s at the end on %d CPUs): absolute
           times vary from run to run; native import and cold apply are always measured side by side.
         - For scale, the issue quotes keycloak-config-cli at ~170 s cold and ~100 s for a one-client change on this

@@ -58,5 +58,31 @@ class ExecutorTest {
         new ApplyContext(api, SyncState.empty(), target, null), 10);
     assertThat(api.calls).containsExactly("PUT ");
     assertThat(outcome.writes()).containsEntry("sync-state/update", 1);
+    assertThat(outcome.bookkeeping()).isEqualTo(1);
+    assertThat(outcome.total()).as("no realm object was written").isZero();
+  }
+
+  @Test
+  void aRealmPutCarriesTheOwnershipRecordAndAFailureStillRecordsWhatWasCreated() {
+    var api = new RecordingApi();
+    var target = SyncState.empty();
+    target.own(EntityType.CLIENT, List.of("web"));
+    var ctx = new ApplyContext(api, SyncState.empty(), target, null);
+    var settings = Change.update(EntityType.REALM, "test", List.of(), Planner.REALM_EARLY,
+        c -> c.putRealm(Json.object().put("displayName", "x"), null));
+    var outcome = Executor.run(new Plan("test", true, List.of(settings), List.of()), ctx, 10);
+    assertThat(api.calls).containsExactly("PUT ");
+    assertThat(outcome.updated()).isEqualTo(1);
+    assertThat(outcome.bookkeeping()).isZero();
+
+    var failing = new RecordingApi();
+    failing.failOn = "PUT /clients";
+    var created = Change.create(EntityType.CLIENT, "web", Planner.CLIENT, c -> c.api().post("/clients", Json.object()));
+    var broken = Change.update(EntityType.CLIENT, "web", List.of(), Planner.CLIENT_PARTS,
+        c -> c.api().put("/clients/x", Json.object()));
+    var failed = Executor.run(new Plan("test", true, List.of(created, broken), List.of()),
+        new ApplyContext(failing, SyncState.empty(), target.copy(), null), 10);
+    assertThat(failed.ok()).isFalse();
+    assertThat(failing.calls).containsExactly("POST /clients", "PUT ");
   }
 }
