@@ -61,11 +61,7 @@ final class ControlPlane implements AutoCloseable {
     if (!result.ok()) {
       throw new IllegalStateException("applying " + crds + " failed: " + result);
     }
-    ProcessResult established = cluster.kubectl("wait", "--for=condition=Established", "--timeout=60s",
-        "crd/keycloaks.k8s.keycloak.org", "crd/keycloakrealmimports.k8s.keycloak.org");
-    if (!established.ok()) {
-      throw new IllegalStateException("CRDs not established: " + established);
-    }
+    cluster.awaitCrdsEstablished();
   }
 
   static Path chartCrds() {

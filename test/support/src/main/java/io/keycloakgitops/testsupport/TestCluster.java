@@ -99,6 +99,11 @@ public final class TestCluster {
       CustomResourceDefinition crd = Serialization.unmarshal(Schemas.crdYaml(name), CustomResourceDefinition.class);
       client.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply();
     }
+    awaitCrdsEstablished();
+  }
+
+  /** Waits until both CRDs (however they were applied) are Established. */
+  public void awaitCrdsEstablished() {
     for (String name : List.of(Schemas.KEYCLOAK_CRD, Schemas.REALM_IMPORT_CRD)) {
       client.apiextensions().v1().customResourceDefinitions().withName(name).waitUntilCondition(
           crd -> crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
