@@ -68,8 +68,10 @@ KEYCLOAK_URL="http://127.0.0.1:$kc_port" KEYCLOAK_USER=admin KEYCLOAK_PASSWORD=$
   --port "$rs_port" --bind 127.0.0.1 --interval 10s > "$demo_dir/realm-sync.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$rs_port/readyz" 120 || { echo "realm-sync did not start; see $demo_dir/realm-sync.log" >&2; exit 1; }
-for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$rs_port/status" 2>/dev/null | grep -q '"acme"' && break; sleep 1
+for _ in $(seq 1 120); do
+  status=$(curl -fsS "http://127.0.0.1:$rs_port/status" 2>/dev/null || true)
+  [ -n "$status" ] && ! grep -q '"Pending"' <<<"$status" && grep -q '"partners"' <<<"$status" && break
+  sleep 1
 done
 echo "realm-sync status (http://127.0.0.1:$rs_port/status):"
 curl -fsS "http://127.0.0.1:$rs_port/status"; echo

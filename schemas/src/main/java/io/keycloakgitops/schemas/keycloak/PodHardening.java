@@ -45,7 +45,9 @@ public final class PodHardening {
   }
 
   private static void hardenContainer(SecurityContext context) {
-    if (context.getAllowPrivilegeEscalation() == null) {
+    // The API server refuses allowPrivilegeEscalation=false beside privileged=true; the webhook denies the
+    // privileged container by name instead of the reconciler writing a Deployment that cannot be stored.
+    if (context.getAllowPrivilegeEscalation() == null && !Boolean.TRUE.equals(context.getPrivileged())) {
       context.setAllowPrivilegeEscalation(false);
     }
     if (context.getCapabilities() == null) {

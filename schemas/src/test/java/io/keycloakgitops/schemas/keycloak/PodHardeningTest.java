@@ -45,6 +45,16 @@ class PodHardeningTest {
   }
 
   @Test
+  void leavesPrivilegeEscalationUnsetBesideAPrivilegedContainerBecauseTheApiServerRefusesThatPair() {
+    PodTemplateSpec template = new PodTemplateSpecBuilder().withNewSpec()
+        .addNewContainer().withName("keycloak").withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer()
+        .endSpec().build();
+    SecurityContext container = PodHardening.harden(template).getSpec().getContainers().get(0).getSecurityContext();
+    assertThat(container.getAllowPrivilegeEscalation()).isNull();
+    assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+  }
+
+  @Test
   void neverModifiesItsInputAndAcceptsNull() {
     PodTemplateSpec template = new PodTemplateSpecBuilder().withNewSpec().addNewContainer().withName("keycloak").endContainer().endSpec().build();
     PodHardening.harden(template);

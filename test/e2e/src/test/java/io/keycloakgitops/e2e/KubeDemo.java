@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -23,6 +25,9 @@ public final class KubeDemo {
     ControlPlane controlPlane = ControlPlane.install(cluster, "demo");
     Runtime.getRuntime().addShutdownHook(new Thread(controlPlane::close));
     String namespace = controlPlane.tenantNamespace;
+    // The example CR names its database credentials Secret; the reconciler waits (HasErrors) until it exists.
+    cluster.client().secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("keycloak-db").endMetadata()
+        .addToStringData("username", "keycloak").addToStringData("password", UUID.randomUUID().toString()).build()).create();
 
     for (Path manifest : manifests(examples)) {
       String yaml = Files.readString(manifest).replaceAll("(?m)^  namespace: .*\\n", "");
