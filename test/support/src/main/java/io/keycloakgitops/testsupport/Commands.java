@@ -45,6 +45,20 @@ public final class Commands {
     }
   }
 
+  /** Stops a process and its descendants: TERM first, KILL after 30 s. */
+  public static void stopTree(Process process) {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   public static ProcessResult run(Path workDir, List<String> command) {
     return run(workDir, Map.of(), null, Duration.ofMinutes(2), command);
   }
