@@ -61,7 +61,8 @@ public final class PodSecurityCases {
           + "    securityContext:\n      privileged: true\n      allowPrivilegeEscalation: true\n",
           Set.of("privileged", "allowPrivilegeEscalation"), Set.of("privileged"),
           T + "spec.initContainers[0].securityContext.privileged"),
-      onlyUnit("privileged, hardened to an invalid pod", keycloak("privileged: true"), Set.of("privileged"),
+      // Hardening leaves allowPrivilegeEscalation unset beside privileged (the pair with false is invalid).
+      c("privileged alone", keycloak("privileged: true"), Set.of("privileged", "allowPrivilegeEscalation"),
           Set.of("privileged"), T + "spec.containers[0].securityContext.privileged"),
       c("add SYS_ADMIN", keycloak("capabilities:\n  add: [SYS_ADMIN]"), Set.of("capabilities_restricted"),
           Set.of("capabilities_baseline"), T + "spec.containers[0].securityContext.capabilities.add[0]"),
