@@ -46,6 +46,25 @@ public final class ClusterFixtures {
         .endMetadata().withStringData(data).build()).serverSideApply();
   }
 
+  /**
+   * Edits a Keycloak's spec, retrying on 409: the reconciler's status patches also move the resourceVersion that
+   * {@code edit} locks on.
+   */
+  public static Keycloak editSpec(KubernetesClient client, String namespace, String name, java.util.function.Consumer<Keycloak> edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(Keycloak.class).inNamespace(namespace).withName(name).edit(kc -> {
+          edit.accept(kc);
+          return kc;
+        });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public static Keycloak get(KubernetesClient client, String namespace, String name) {
     return client.resources(Keycloak.class).inNamespace(namespace).withName(name).get();
   }

@@ -68,10 +68,7 @@ class KeycloakReconcilerIT {
   }
 
   private static void editSpec(String name, Consumer<Keycloak> edit) {
-    client.resources(Keycloak.class).inNamespace(namespace).withName(name).edit(kc -> {
-      edit.accept(kc);
-      return kc;
-    });
+    ClusterFixtures.editSpec(client, namespace, name, edit);
   }
 
   private static String env(Deployment deployment, String name) {

@@ -48,10 +48,7 @@ class LeaderElectionIT {
 
       leader.close();
       eventually().until(follower::isLeader);
-      client.resources(Keycloak.class).inNamespace(namespace).withName("led-kc").edit(kc -> {
-        kc.getSpec().instances = 2;
-        return kc;
-      });
+      ClusterFixtures.editSpec(client, namespace, "led-kc", kc -> kc.getSpec().instances = 2);
       eventually().until(() -> deployment(client, namespace, "led-kc").getSpec().getReplicas() == 2);
       assertThat(follower.reconciliations()).isPositive();
     }

@@ -36,10 +36,9 @@ class ServiceMonitorIT {
         assertThat(endpoint.path).isEqualTo("/metrics");
       });
 
-      client.resources(Keycloak.class).inNamespace(namespace).withName("mon-kc").edit(kc -> {
+      ClusterFixtures.editSpec(client, namespace, "mon-kc", kc -> {
         kc.getSpec().serviceMonitor = new KeycloakSpec.ServiceMonitorSpec();
         kc.getSpec().serviceMonitor.enabled = false;
-        return kc;
       });
       eventually().until(() -> monitors.withName("mon-kc").get() == null);
     }
