@@ -46,7 +46,7 @@ final class ControlPlane implements AutoCloseable {
     webhookConfigurations.apply(client);
     tenantNamespace = cluster.createNamespace("identity", namespaceLabels);
     serverNamespace = cluster.createNamespace("identity-local", namespaceLabels);
-    reconciler = KeycloakOperator.start(cluster.newClient(), ReconcilerConfig.defaults().withNamespaces(java.util.Set.of(tenantNamespace)));
+    reconciler = KeycloakOperator.start(client, ReconcilerConfig.defaults().withNamespaces(java.util.Set.of(tenantNamespace)));
   }
 
   static ControlPlane install(TestCluster cluster, String runLabel) {
