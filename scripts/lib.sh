@@ -19,3 +19,21 @@ use_jdk21() {
 require_command() {
   command -v "$1" >/dev/null 2>&1 || { echo "error: '$1' is required: $2" >&2; return 1; }
 }
+
+# The Debian packages the tests need. As root, installs the missing ones (a newcomer's fresh machine, CI);
+# otherwise names them and fails, so nobody waits for a build that stops at the first missing tool.
+TEST_DEBIAN_PACKAGES="git postgresql lua5.1 unzip"
+ensure_debian_packages() {
+  local pkg missing=""
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+  done
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "error: missing Debian packages:$missing (run as root to install them, or: sudo apt-get install$missing)" >&2
+    return 1
+  fi
+  echo "installing Debian packages:$missing"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+}
