@@ -48,7 +48,7 @@ class ValidatorTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"containers: not-a-list", "containers:\n- name: keycloak\n  resources:\n    limits:\n      memory: lots"})
+  @ValueSource(strings = {"containers: not-a-list", "containers:\n- name: keycloak\n  ports:\n  - containerPort: not-a-number"})
   void aPodTemplateThatDoesNotDecodeIsDeniedNotSkipped(String podSpec) {
     var object = keycloak("unsupported:\n  podTemplate:\n    spec:\n" + podSpec.indent(6));
     var findings = validator.validate(create(object), NamespacePolicy.FULL_RULES);
