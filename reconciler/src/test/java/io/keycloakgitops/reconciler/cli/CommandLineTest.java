@@ -125,6 +125,9 @@ class CommandLineTest {
     new CommandLine(run).parseArgs();
     assertThat(run.config().excludedNamespaces()).contains("kube-system");
     run = new RunCommand();
+    new CommandLine(run).parseArgs("--exclude-namespaces=");
+    assertThat(run.config().excludedNamespaces()).as("empty means the default").contains("kube-system");
+    run = new RunCommand();
     new CommandLine(run).parseArgs("--namespaces", "team,ops", "--exclude-namespaces", "ops, kube-system");
     assertThat(run.config().excludedNamespaces()).containsExactlyInAnyOrder("ops", "kube-system");
     assertThat(run.config().watchedNamespaces()).containsExactly("team");
