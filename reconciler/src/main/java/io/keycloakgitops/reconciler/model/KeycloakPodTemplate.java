@@ -113,7 +113,7 @@ public final class KeycloakPodTemplate {
     int index = KeycloakFacts.keycloakContainerIndex(containers);
     if (index < 0) {
       containers.add(new Container());
-      index = 0;
+      index = containers.size() - 1;
     }
     return containers.get(index);
   }

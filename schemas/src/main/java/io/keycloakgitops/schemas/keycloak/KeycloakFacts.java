@@ -25,9 +25,9 @@ public final class KeycloakFacts {
   }
 
   /**
-   * Which container of the pod template is Keycloak's: the one named {@value #CONTAINER}, else the first one (as
-   * upstream, where a template's first container, often unnamed, is merged into Keycloak's); -1 when there is
-   * none, and the Keycloak container is added.
+   * Which container of the pod template is Keycloak's: the one named {@value #CONTAINER}, else an unnamed first
+   * one (upstream's manifests address the Keycloak container that way); -1 otherwise, and a Keycloak container is
+   * added, so that a named sidecar stays a sidecar.
    */
   public static int keycloakContainerIndex(List<Container> containers) {
     if (containers == null || containers.isEmpty()) {
@@ -38,6 +38,7 @@ public final class KeycloakFacts {
         return i;
       }
     }
-    return 0;
+    String first = containers.getFirst().getName();
+    return first == null || first.isEmpty() ? 0 : -1;
   }
 }

@@ -33,8 +33,8 @@ public final class PodSecurity {
     if (keycloak >= 0) {
       containers.get(keycloak).setName(KeycloakFacts.CONTAINER);
     } else {
-      // harden() treats each container on its own, so hardening the Keycloak container alone (a tiny copy) equals
-      // hardening the template with it, without copying the whole template twice.
+      // Appended, as the reconciler does. harden() treats each container on its own, so hardening the Keycloak
+      // container alone (a tiny copy) equals hardening the template with it, without copying it twice.
       var alone = new PodTemplateSpec(null, new PodSpecBuilder().addNewContainer().withName(KeycloakFacts.CONTAINER)
           .endContainer().build());
       containers.add(PodHardening.harden(alone).getSpec().getContainers().getFirst());

@@ -22,11 +22,12 @@ class KeycloakFactsTest {
   }
 
   @Test
-  void theKeycloakContainerIsTheNamedOneElseTheFirst() {
+  void theKeycloakContainerIsTheNamedOneElseAnUnnamedFirstOne() {
     assertThat(KeycloakFacts.keycloakContainerIndex(null)).isEqualTo(-1);
     assertThat(KeycloakFacts.keycloakContainerIndex(List.of())).isEqualTo(-1);
     assertThat(KeycloakFacts.keycloakContainerIndex(List.of(named("sidecar"), named("keycloak")))).isEqualTo(1);
     assertThat(KeycloakFacts.keycloakContainerIndex(List.of(named(null), named("sidecar")))).isZero();
+    assertThat(KeycloakFacts.keycloakContainerIndex(List.of(named("sidecar")))).as("a sidecar stays one").isEqualTo(-1);
   }
 
   private static Container named(String name) {

@@ -125,11 +125,14 @@ class ChecksTest {
   }
 
   @Test
-  void theEffectivePodTakesTheFirstContainerAsKeycloaksWhenNoneIsNamedSo() {
+  void theEffectivePodHasTheReconcilersKeycloakContainer() {
     var template = Serialization.unmarshal("spec:\n  containers:\n  - image: custom\n  - name: sidecar\n",
         PodTemplateSpec.class);
     var containers = PodSecurity.effectivePod(template).getSpec().getContainers();
     assertThat(containers).extracting(c -> c.getName()).containsExactly("keycloak", "sidecar");
+    template = Serialization.unmarshal("spec:\n  containers:\n  - name: sidecar\n", PodTemplateSpec.class);
+    assertThat(PodSecurity.effectivePod(template).getSpec().getContainers()).extracting(c -> c.getName())
+        .containsExactly("sidecar", "keycloak");
     assertThat(PodSecurity.effectivePod(null).getSpec().getContainers()).extracting(c -> c.getName())
         .containsExactly("keycloak");
   }

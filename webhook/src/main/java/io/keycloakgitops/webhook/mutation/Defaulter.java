@@ -110,7 +110,7 @@ public final class Defaulter {
     } catch (Exception e) {
       return; // the validating webhook denies a template that is not one
     }
-    // The reconciler's choice of the Keycloak container, written out: a new one, or a name for an unnamed first one.
+    // The reconciler's choice of the Keycloak container, written out: a name for an unnamed first one, else a new one.
     int keycloak = KeycloakFacts.keycloakContainerIndex(typed.getSpec().getContainers());
     if (keycloak < 0) {
       list.addObject().put("name", KeycloakFacts.CONTAINER);
