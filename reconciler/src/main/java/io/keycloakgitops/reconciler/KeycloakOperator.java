@@ -7,8 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.keycloakgitops.reconciler.controller.ExcludedNamespaces;
 import io.keycloakgitops.reconciler.controller.KeycloakReconciler;
 import io.keycloakgitops.reconciler.runtime.ApiRequestMeter;
 import io.keycloakgitops.reconciler.runtime.HealthServer;
@@ -64,15 +66,17 @@ public final class KeycloakOperator implements AutoCloseable {
         .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("api-request-meter", meter))
         .build();
     operator = new Operator(this::configure);
-    operator.register(new KeycloakReconciler(config, Clock.systemUTC()), controller -> {
-      if (config.watchesAllNamespaces()) {
-        controller.watchingAllNamespaces();
-      } else {
-        controller.settingNamespaces(config.namespaces());
-      }
-      controller.withRetry(new GenericRetry().setInitialInterval(Duration.ofSeconds(1)).setIntervalMultiplier(2)
-          .setMaxInterval(Duration.ofMinutes(2).toMillis()).withoutMaxAttempts());
-    });
+    var reconciler = new KeycloakReconciler(config, Clock.systemUTC());
+    var controller = ControllerConfigurationOverrider.override(
+        operator.getConfigurationService().getConfigurationFor(reconciler));
+    if (config.watchesAllNamespaces()) {
+      controller.watchingAllNamespaces();
+    } else {
+      controller.settingNamespaces(config.watchedNamespaces());
+    }
+    controller.withRetry(new GenericRetry().setInitialInterval(Duration.ofSeconds(1)).setIntervalMultiplier(2)
+        .setMaxInterval(Duration.ofMinutes(2).toMillis()).withoutMaxAttempts());
+    operator.register(reconciler, ExcludedNamespaces.apply(controller.build(), config));
   }
 
   /** Starts reconciling with {@code client}'s configuration; returns once the informers are synced. */
@@ -90,8 +94,9 @@ public final class KeycloakOperator implements AutoCloseable {
       if (config.leaderElection() == null) {
         running.leader.set(true);
       }
-      log.info("Reconciler started: namespaces {}, default image {}, leader election {}, health on {}:{}",
-          config.watchesAllNamespaces() ? "all" : config.namespaces(), config.defaultImage(),
+      log.info("Reconciler started: namespaces {} (never {}), default image {}, leader election {}, health on {}:{}",
+          config.watchesAllNamespaces() ? "all" : config.watchedNamespaces(), config.excludedNamespaces(),
+          config.defaultImage(),
           config.leaderElection() == null ? "off" : config.leaderElection().leaseNamespace() + "/"
               + config.leaderElection().leaseName(), config.bind(), running.health.port());
       return running;

@@ -94,7 +94,6 @@ class KeycloakReconcilerIT {
         awaitPresent(client, Deployment.class, namespace, "example-kc"),
         awaitPresent(client, Service.class, namespace, "example-kc-service"),
         awaitPresent(client, Service.class, namespace, "example-kc-discovery"),
-        awaitPresent(client, Ingress.class, namespace, "example-kc-ingress"),
         awaitPresent(client, NetworkPolicy.class, namespace, "example-kc-network-policy"),
         awaitPresent(client, Secret.class, namespace, "example-kc-initial-admin"));
     assertThat(owned).allSatisfy(resource -> {
@@ -107,6 +106,7 @@ class KeycloakReconcilerIT {
           .containsEntry("app.kubernetes.io/instance", "example-kc").containsEntry("app", "keycloak");
     });
     assertThat(absent(PodDisruptionBudget.class, "example-kc")).as("one instance: no budget").isTrue();
+    assertThat(absent(Ingress.class, "example-kc-ingress")).as("no spec.ingress: no Ingress").isTrue();
 
     var status = keycloak.getStatus();
     assertThat(status.internalUrl).isEqualTo("https://example-kc-service." + namespace + ".svc:8443");
@@ -149,7 +149,7 @@ class KeycloakReconcilerIT {
 
   @Test
   void specChangesReachTheResourcesAndSwitchedOffResourcesAreDeleted() {
-    create("change-kc", "hostname: {hostname: a.example.com}");
+    create("change-kc", "hostname: {hostname: a.example.com}\ningress: {className: nginx}");
     awaitPresent(client, Ingress.class, namespace, "change-kc-ingress");
     awaitPresent(client, NetworkPolicy.class, namespace, "change-kc-network-policy");
 
@@ -330,5 +330,62 @@ class KeycloakReconcilerIT {
     unhardened.getSpec().getContainers().forEach(c -> c.setSecurityContext(null));
     assertThatThrownBy(() -> client.pods().inNamespace(restricted).resource(unhardened).create())
         .isInstanceOf(KubernetesClientException.class).hasMessageContaining("violates PodSecurity");
+  }
+
+  private static final String HOSTILE_POD = """
+      unsupported:
+        podTemplate:
+          spec:
+            hostPID: true
+            containers:
+            - name: keycloak
+              securityContext: {privileged: true, allowPrivilegeEscalation: true}
+            volumes:
+            - name: host
+              hostPath: {path: /}
+      """;
+
+  /** The paths and checks of HOSTILE_POD, as HasErrors must name them. */
+  private static final List<String> HOSTILE_FINDINGS = List.of(
+      "spec.unsupported.podTemplate.spec.hostPID: violates PodSecurity \"baseline\" check \"hostNamespaces\"",
+      "spec.unsupported.podTemplate.spec.containers[0].securityContext.privileged: violates PodSecurity \"baseline\" "
+          + "check \"privileged\"",
+      "spec.unsupported.podTemplate.spec.volumes[0].hostPath: violates PodSecurity \"restricted\" check "
+          + "\"restrictedVolumes\"");
+
+  @Test
+  void aPrivilegedHostPidHostPathPodCreatedWithoutTheWebhookGetsNoDeployment() {
+    // Straight to the API server: no webhook runs here, as in kube-system, with failurePolicy Ignore or when it is down.
+    create("attack-kc", HOSTILE_POD);
+    var refused = awaitCondition(client, namespace, "attack-kc", KeycloakStatus.HAS_ERRORS,
+        c -> c.status.equals(Condition.TRUE));
+    assertThat(refused.getStatus().condition(KeycloakStatus.HAS_ERRORS).message)
+        .contains("not applied: the pod would violate the restricted Pod Security Standard")
+        .contains(HOSTILE_FINDINGS);
+    assertThat(refused.getStatus().observedGeneration).isEqualTo(refused.getMetadata().getGeneration());
+    assertThat(absent(Deployment.class, "attack-kc")).isTrue();
+
+    editSpec("attack-kc", kc -> kc.getSpec().unsupported = null);
+    awaitCondition(client, namespace, "attack-kc", KeycloakStatus.HAS_ERRORS, c -> c.status.equals(Condition.FALSE));
+    var deployment = awaitPresent(client, Deployment.class, namespace, "attack-kc");
+    assertThat(deployment.getSpec().getTemplate().getSpec().getHostPID()).isNull();
+  }
+
+  @Test
+  void weakeningARunningCrLeavesItsDeploymentAsItWas() {
+    create("weakened-kc", "instances: 1");
+    awaitPresent(client, Deployment.class, namespace, "weakened-kc");
+    awaitCondition(client, namespace, "weakened-kc", KeycloakStatus.HAS_ERRORS, c -> c.status.equals(Condition.FALSE));
+    var before = deployment(client, namespace, "weakened-kc");
+
+    var hostile = Serialization.unmarshal(HOSTILE_POD, KeycloakSpec.class).unsupported;
+    editSpec("weakened-kc", kc -> kc.getSpec().unsupported = hostile);
+    var refused = awaitCondition(client, namespace, "weakened-kc", KeycloakStatus.HAS_ERRORS,
+        c -> c.status.equals(Condition.TRUE));
+    assertThat(refused.getStatus().condition(KeycloakStatus.HAS_ERRORS).message).contains(HOSTILE_FINDINGS);
+    assertThat(refused.getStatus().observedGeneration).isEqualTo(refused.getMetadata().getGeneration());
+    var after = deployment(client, namespace, "weakened-kc");
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getSpec().getTemplate().getSpec().getHostPID()).isNull();
   }
 }

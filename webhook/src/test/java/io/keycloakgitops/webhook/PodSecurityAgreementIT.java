@@ -8,10 +8,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keycloakgitops.schemas.podsecurity.Check;
+import io.keycloakgitops.schemas.podsecurity.Level;
 import io.keycloakgitops.testsupport.ProcessResult;
 import io.keycloakgitops.testsupport.TestCluster;
 import io.keycloakgitops.webhook.rules.PodSecurity;
-import io.keycloakgitops.webhook.rules.PodSecurity.Level;
 import io.keycloakgitops.webhook.rules.PodSecurityCases;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,8 @@ class PodSecurityAgreementIT {
     List<PodSecurityCases.Case> cases = PodSecurityCases.ALL.stream().filter(PodSecurityCases.Case::apiValid).toList();
     var pods = new ArrayList<Pod>();
     for (int i = 0; i < cases.size(); i++) {
-      pods.add(pod("case-" + i, PodSecurity.effectivePod(cases.get(i).template())));
+      pods.add(pod("case-" + i,
+          io.keycloakgitops.schemas.podsecurity.PodSecurity.effectivePod(cases.get(i).template())));
     }
     String list = Serialization.asYaml(new KubernetesListBuilder().withItems(new ArrayList<>(pods)).build());
     ProcessResult result = cluster.kubectlWithInput(list, "create", "-n", namespace, "--dry-run=server", "-f=-");
@@ -58,7 +60,7 @@ class PodSecurityAgreementIT {
           denial, ours.errors()).isEqualTo(ours.allowed());
       for (var error : ours.errors()) {
         String check = error.detail().replaceFirst(".*check \"([^\"]+)\".*", "$1");
-        String reason = java.util.Arrays.stream(PodSecurity.Check.values()).filter(k -> k.id.equals(check))
+        String reason = java.util.Arrays.stream(Check.values()).filter(k -> k.id.equals(check))
             .findFirst().orElseThrow().reason;
         softly.assertThat(denial).as("%s: PodSecurity names the same check", c).contains(reason);
       }

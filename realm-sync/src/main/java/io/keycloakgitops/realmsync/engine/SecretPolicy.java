@@ -1,18 +1,14 @@
 package io.keycloakgitops.realmsync.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.keycloakgitops.schemas.realm.SecretKeys;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Decides what must never be printed: fields whose names say secret, and any value that came from a placeholder
  * (those are secrets by construction, whatever the field is called). Also serves the remembered secret hashes.
  */
 public final class SecretPolicy implements Compare.Secrets {
-  /** Names that end like a secret: clientSecret, bindCredential, smtp password, privateKey (not passwordPolicy). */
-  private static final Pattern SENSITIVE_NAME = Pattern.compile(
-      "(?i).*(secret|password|credential|credentials|private.?key|passphrase|keystorepass|truststorepass)$");
-
   private final Set<String> placeholderValues;
   private final SyncState state;
 
@@ -21,8 +17,9 @@ public final class SecretPolicy implements Compare.Secrets {
     this.state = state;
   }
 
+  /** The names the webhook also treats as secrets: {@link SecretKeys}. */
   public static boolean sensitiveName(String field) {
-    return field != null && SENSITIVE_NAME.matcher(field).matches();
+    return SecretKeys.isSecret(field);
   }
 
   @Override

@@ -2,8 +2,10 @@ package io.keycloakgitops.reconciler.cli;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.keycloakgitops.reconciler.ReconcilerConfig;
+import io.keycloakgitops.reconciler.controller.KeycloakReconciler;
 import io.keycloakgitops.reconciler.dependent.DesiredResources;
 import io.keycloakgitops.reconciler.model.KeycloakModel;
+import io.keycloakgitops.reconciler.model.KeycloakPodTemplate;
 import io.keycloakgitops.reconciler.model.ServerOptions;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import java.io.IOException;
@@ -55,16 +57,25 @@ public final class RenderCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     var serialization = new KubernetesSerialization();
+    boolean refused = false;
     for (Keycloak keycloak : keycloaks) {
       var model = KeycloakModel.of(keycloak, config);
       ServerOptions.warnings(model).forEach(w -> err.println("warning: " + keycloak.getMetadata().getName()
           + ": " + w));
+      // The controller's own refusal: it writes nothing for such a CR, so nothing is printed for it either.
+      var refusals = KeycloakPodTemplate.podSecurityRefusals(model);
+      refusals.forEach(refusal -> err.println("error: " + keycloak.getMetadata().getName() + ": "
+          + KeycloakReconciler.POD_SECURITY_REFUSAL + refusal));
+      if (!refusals.isEmpty()) {
+        refused = true;
+        continue;
+      }
       for (var resource : DesiredResources.of(model, () -> PASSWORD_PLACEHOLDER)) {
         out.print(serialization.asYaml(resource));
       }
     }
     out.flush();
     err.flush();
-    return 0;
+    return refused ? 1 : 0;
   }
 }

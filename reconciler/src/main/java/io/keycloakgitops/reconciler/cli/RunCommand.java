@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +35,12 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--namespaces", defaultValue = "${env:WATCH_NAMESPACES:-}", split = ",",
       description = "Namespaces to watch, comma-separated (env WATCH_NAMESPACES). Default: all.")
   String[] namespaces;
+
+  @Option(names = "--exclude-namespaces", defaultValue = "${env:EXCLUDE_NAMESPACES:-kube-system,${env:POD_NAMESPACE:-}}",
+      split = ",", description = "Namespaces never reconciled, also when listed in --namespaces (env "
+      + "EXCLUDE_NAMESPACES). Default (also for an empty value): kube-system and the reconciler's own namespace "
+      + "(POD_NAMESPACE), where the webhook does not run.")
+  String[] excludeNamespaces;
 
   @Option(names = "--leader-election", defaultValue = "${env:LEADER_ELECTION:-false}", arity = "0..1",
       fallbackValue = "true", description = "Elect a leader through a Lease so that replicas never reconcile "
@@ -90,12 +98,20 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   ReconcilerConfig config() {
-    var watched = Arrays.stream(namespaces == null ? new String[0] : namespaces)
-        .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     var election = leaderElection
         ? new ReconcilerConfig.LeaderElection(leaseName, leaseNamespace, identity(), leaseDuration, true)
         : null;
-    return new ReconcilerConfig(watched, defaultImage, election, bind, healthPort);
+    var excluded = names(excludeNamespaces);
+    if (excluded.isEmpty()) {
+      // An empty EXCLUDE_NAMESPACES (a blank chart value) must not switch the exclusion off.
+      excluded = names(new String[] {ReconcilerConfig.KUBE_SYSTEM, System.getenv("POD_NAMESPACE")});
+    }
+    return new ReconcilerConfig(names(namespaces), excluded, defaultImage, election, bind, healthPort);
+  }
+
+  private static Set<String> names(String[] list) {
+    return Arrays.stream(list == null ? new String[0] : list).filter(Objects::nonNull)
+        .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
   }
 
   private Config kubernetesConfig() throws Exception {

@@ -36,6 +36,7 @@ import io.keycloakgitops.reconciler.dependent.KeycloakServiceMonitorDependentRes
 import io.keycloakgitops.reconciler.dependent.ModelContext;
 import io.keycloakgitops.reconciler.model.KeycloakModel;
 import io.keycloakgitops.reconciler.model.KeycloakNames;
+import io.keycloakgitops.reconciler.model.KeycloakPodTemplate;
 import io.keycloakgitops.reconciler.model.Reference;
 import io.keycloakgitops.reconciler.model.ReferencedContent;
 import io.keycloakgitops.reconciler.model.Rollout;
@@ -54,9 +55,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles a Keycloak CR: checks the Secrets/ConfigMaps it references, applies the owned resources through a
- * JOSDK workflow of dependents, and reports status. A spec that references something missing is not applied at
- * all (the running server stays as it is) and HasErrors names the reference; API failures are thrown, so JOSDK
+ * Reconciles a Keycloak CR: checks the Secrets/ConfigMaps it references and the Pod Security of the pod it would
+ * build, applies the owned resources through a JOSDK workflow of dependents, and reports status. A spec that
+ * references something missing, or whose pod fails the restricted Pod Security Standard, is not applied at all
+ * (the running server stays as it is) and HasErrors names the reference or the field and check; API failures are thrown, so JOSDK
  * retries them with backoff, and are reported in HasErrors too. The status is written only when it changed.
  */
 @ControllerConfiguration(name = KeycloakReconciler.NAME, fieldManager = KeycloakReconciler.FIELD_MANAGER)
@@ -66,6 +68,9 @@ public class KeycloakReconciler implements Reconciler<Keycloak> {
 
   private static final Logger log = LoggerFactory.getLogger(KeycloakReconciler.class);
   private static final String REFERENCE_INDEX = "referenced-objects";
+  /** Prefix of a HasErrors message for a pod that fails the restricted Pod Security Standard. */
+  public static final String POD_SECURITY_REFUSAL = "not applied: the pod would violate the restricted Pod Security "
+      + "Standard: ";
 
   private final ReconcilerConfig config;
   private final Clock clock;
@@ -120,7 +125,7 @@ public class KeycloakReconciler implements Reconciler<Keycloak> {
    * An informer on the Secrets (or ConfigMaps) the CRs reference, keeping only per-key digests, that triggers the
    * CRs referencing a changed object (found through an index of the primary cache).
    */
-  private static <R extends HasMetadata> InformerEventSource<R, Keycloak> watched(
+  private <R extends HasMetadata> InformerEventSource<R, Keycloak> watched(
       EventSourceContext<Keycloak> context, Class<R> type, Reference.Kind kind, UnaryOperator<R> prune) {
     IndexerResourceCache<Keycloak> primaries = context.getPrimaryCache();
     SecondaryToPrimaryMapper<R> referencingCrs = object -> primaries.byIndex(REFERENCE_INDEX,
@@ -130,6 +135,8 @@ public class KeycloakReconciler implements Reconciler<Keycloak> {
         .withName("referenced-" + kind.displayName)
         .withSecondaryToPrimaryMapper(referencingCrs)
         .withItemStore(new TransformingItemStore<>(prune))
+        .withFieldSelector(config.watchesAllNamespaces() ? ExcludedNamespaces.selector(config.excludedNamespaces())
+            : null)
         .build();
     return new InformerEventSource<>(configuration, context);
   }
@@ -142,14 +149,17 @@ public class KeycloakReconciler implements Reconciler<Keycloak> {
   public UpdateControl<Keycloak> reconcile(Keycloak keycloak, Context<Keycloak> context) {
     var model = KeycloakModel.of(keycloak, config);
     var content = referencedContent(keycloak);
-    if (content.problems().isEmpty()) {
+    var problems = new ArrayList<>(content.problems());
+    KeycloakPodTemplate.podSecurityRefusals(model).forEach(refusal -> problems.add(POD_SECURITY_REFUSAL + refusal));
+    if (problems.isEmpty()) {
       Deployment running = deployment.getSecondaryResource(keycloak, context).orElse(null);
       ModelContext.put(context, model.withClusterFacts(content.digest(), Rollout.recreate(model, running)));
       workflow.reconcile(keycloak, context).throwAggregateExceptionIfErrorsPresent();
     } else {
-      log.info("Not applying {}: {}", keycloak.getMetadata().getName(), String.join("; ", content.problems()));
+      log.info("Not applying {}/{}: {}", keycloak.getMetadata().getNamespace(), keycloak.getMetadata().getName(),
+          String.join("; ", problems));
     }
-    var status = status(keycloak, model, context, content.problems());
+    var status = status(keycloak, model, context, problems);
     if (status.equals(keycloak.getStatus())) {
       return UpdateControl.noUpdate();
     }

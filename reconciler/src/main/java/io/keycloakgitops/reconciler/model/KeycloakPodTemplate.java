@@ -22,8 +22,11 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keycloakgitops.schemas.keycloak.KeycloakFacts;
 import io.keycloakgitops.schemas.keycloak.KeycloakSpec;
 import io.keycloakgitops.schemas.keycloak.PodHardening;
+import io.keycloakgitops.schemas.podsecurity.PodSecurity;
+import io.keycloakgitops.schemas.podsecurity.Violation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +44,7 @@ import java.util.function.Function;
  * defaults are applied last, so the pod is hardened whatever the template leaves unset.
  */
 public final class KeycloakPodTemplate {
-  public static final String CONTAINER = "keycloak";
+  public static final String CONTAINER = KeycloakFacts.CONTAINER;
   public static final String MANAGEMENT_PORT_NAME = "management";
 
   /** Keycloak writes here at runtime (JVM temp files, theme cache, transaction log); the rest can be read-only. */
@@ -103,17 +106,25 @@ public final class KeycloakPodTemplate {
     return hardened;
   }
 
-  /** The container named keycloak, else the template's first one, else a new one. */
+  /** The Keycloak container ({@link KeycloakFacts#keycloakContainerIndex}), added when there is none. */
   private static Container keycloakContainer(PodSpec pod) {
     var containers = pod.getContainers() == null ? new ArrayList<Container>() : new ArrayList<>(pod.getContainers());
     pod.setContainers(containers);
-    return containers.stream().filter(c -> CONTAINER.equals(c.getName())).findFirst()
-        .or(() -> containers.stream().findFirst())
-        .orElseGet(() -> {
-          var container = new Container();
-          containers.add(0, container);
-          return container;
-        });
+    int index = KeycloakFacts.keycloakContainerIndex(containers);
+    if (index < 0) {
+      containers.add(new Container());
+      index = containers.size() - 1;
+    }
+    return containers.get(index);
+  }
+
+  /**
+   * Why the reconciler refuses to write this model's Deployment: every restricted Pod Security violation of the
+   * pod it builds, as {@code <field path>: violates PodSecurity ...}. The webhook denies the same CRs; this holds
+   * where it did not run (excluded namespaces, {@code failurePolicy: Ignore}, webhook down). Empty means none.
+   */
+  public static List<String> podSecurityRefusals(KeycloakModel model) {
+    return PodSecurity.restrictedViolations(build(model)).stream().map(Violation::toString).toList();
   }
 
   private static void configureContainer(Container container, KeycloakModel model) {

@@ -2,6 +2,7 @@ package io.keycloakgitops.reconciler.model;
 
 import io.keycloakgitops.reconciler.ReconcilerConfig;
 import io.keycloakgitops.schemas.common.ValueOrSecret;
+import io.keycloakgitops.schemas.keycloak.KeycloakFacts;
 import io.keycloakgitops.schemas.keycloak.KeycloakSpec;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import java.util.List;
@@ -70,7 +71,7 @@ public record ServerSettings(
         Optional.ofNullable(spec.httpManagement).map(m -> m.port).orElse(DEFAULT_MANAGEMENT_PORT),
         relativePath,
         managementRelativePath,
-        Optional.ofNullable(spec.ingress).map(i -> i.enabled).orElse(true),
+        KeycloakFacts.ingressEnabled(spec),
         Optional.ofNullable(spec.networkPolicy).map(n -> n.enabled).orElse(true),
         Optional.ofNullable(spec.serviceMonitor).map(m -> m.enabled).orElse(true),
         userAdminSecret.orElse(KeycloakNames.initialAdminSecret(keycloak)),

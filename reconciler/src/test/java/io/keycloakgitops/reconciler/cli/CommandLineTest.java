@@ -45,11 +45,45 @@ class CommandLineTest {
         .toList();
     assertThat(resources).extracting(r -> r.getKind() + "/" + r.getMetadata().getName()).contains(
         "Secret/example-kc-initial-admin", "Deployment/example-kc", "Service/example-kc-service",
-        "Service/example-kc-discovery", "Ingress/example-kc-ingress", "NetworkPolicy/example-kc-network-policy",
+        "Service/example-kc-discovery", "NetworkPolicy/example-kc-network-policy", "Ingress/full-kc-ingress",
         "Deployment/full-kc", "PodDisruptionBudget/full-kc", "ServiceMonitor/full-kc");
     assertThat(resources).allSatisfy(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("prod"));
     assertThat(resources).extracting(r -> r.getKind() + "/" + r.getMetadata().getName())
-        .as("full-kc names its own admin Secret").doesNotContain("Secret/full-kc-initial-admin");
+        .as("full-kc names its own admin Secret").doesNotContain("Secret/full-kc-initial-admin")
+        .as("example-kc has no spec.ingress").doesNotContain("Ingress/example-kc-ingress");
+  }
+
+  @Test
+  void renderRefusesAPodThatViolatesTheRestrictedStandardAsTheControllerDoes() throws IOException {
+    Path file = dir.resolve("kc.yaml");
+    Files.writeString(file, """
+        apiVersion: k8s.keycloak.org/v2beta1
+        kind: Keycloak
+        metadata: {name: attack}
+        spec:
+          unsupported:
+            podTemplate:
+              spec:
+                hostPID: true
+                containers:
+                - name: keycloak
+                  securityContext: {privileged: true}
+                volumes:
+                - name: host
+                  hostPath: {path: /}
+        ---
+        """ + Fixtures.read("upstream/keycloak-basic.yaml"));
+    var result = run("render", "-f", file.toString());
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).contains(
+        "error: attack: not applied: the pod would violate the restricted Pod Security Standard: "
+            + "spec.unsupported.podTemplate.spec.hostPID: violates PodSecurity \"baseline\" check \"hostNamespaces\"",
+        "spec.unsupported.podTemplate.spec.containers[0].securityContext.privileged: violates PodSecurity "
+            + "\"baseline\" check \"privileged\"",
+        "spec.unsupported.podTemplate.spec.volumes[0].hostPath: violates PodSecurity \"restricted\" check "
+            + "\"restrictedVolumes\"");
+    assertThat(result.out()).as("nothing is printed for the refused CR").doesNotContain("attack")
+        .contains("name: \"example-kc\"");
   }
 
   @Test
@@ -82,6 +116,23 @@ class CommandLineTest {
     assertThat(config.healthPort()).isEqualTo(9090);
     assertThat(config.bind()).isEqualTo("0.0.0.0");
     assertThat(config.defaultImage()).isEqualTo("kc:1");
+    assertThat(config.watchedNamespaces()).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void excludedNamespacesDefaultToKubeSystemAndApplyToTheListedOnes() {
+    var run = new RunCommand();
+    new CommandLine(run).parseArgs();
+    assertThat(run.config().excludedNamespaces()).contains("kube-system");
+    run = new RunCommand();
+    new CommandLine(run).parseArgs("--exclude-namespaces=");
+    assertThat(run.config().excludedNamespaces()).as("empty means the default").contains("kube-system");
+    run = new RunCommand();
+    new CommandLine(run).parseArgs("--namespaces", "team,ops", "--exclude-namespaces", "ops, kube-system");
+    assertThat(run.config().excludedNamespaces()).containsExactlyInAnyOrder("ops", "kube-system");
+    assertThat(run.config().watchedNamespaces()).containsExactly("team");
+    assertThat(run("run", "--namespaces", "ops", "--exclude-namespaces", "ops").err())
+        .contains("every watched namespace [ops] is excluded");
   }
 
   @Test
@@ -98,6 +149,6 @@ class CommandLineTest {
     assertThat(result.exitCode()).isZero();
     assertThat(result.out()).contains("run", "render");
     assertThat(run("run", "--help").out()).contains("--namespaces", "--leader-election", "--lease-namespace",
-        "--lease-name", "--health-port", "--bind", "--default-image");
+        "--lease-name", "--health-port", "--bind", "--default-image", "--exclude-namespaces");
   }
 }

@@ -212,6 +212,17 @@ class KeycloakDeploymentDependentResourceTest {
   }
 
   @Test
+  void theKeycloakContainerIsTheNamedOneElseAnUnnamedFirstOneElseANewOne() {
+    var unnamed = desired("unsupported: {podTemplate: {spec: {containers: [{image: custom}]}}}")
+        .getSpec().getTemplate().getSpec().getContainers();
+    assertThat(unnamed).extracting(Container::getName).containsExactly("keycloak");
+    var sidecar = desired("unsupported: {podTemplate: {spec: {containers: [{name: sidecar, image: busybox}]}}}")
+        .getSpec().getTemplate().getSpec().getContainers();
+    assertThat(sidecar).extracting(Container::getName).containsExactly("sidecar", "keycloak");
+    assertThat(sidecar.getFirst().getImage()).as("a sidecar stays a sidecar").isEqualTo("busybox");
+  }
+
+  @Test
   void everyContainerIsHardenedWhateverThePodTemplateLeavesUnset() {
     var deployment = desired("""
         unsupported:

@@ -60,8 +60,11 @@ class KeycloakIngressDependentResourceTest {
   }
 
   @Test
-  void enabledUnlessSwitchedOff() {
-    assertThat(KeycloakIngressDependentResource.EnabledCondition.holds(TestKeycloaks.model("{}"))).isTrue();
+  void onlyWithAnIngressSectionThatIsNotSwitchedOff() {
+    assertThat(KeycloakIngressDependentResource.EnabledCondition.holds(TestKeycloaks.model("{}")))
+        .as("no spec.ingress: no Ingress, as the webhook reads it").isFalse();
+    assertThat(KeycloakIngressDependentResource.EnabledCondition.holds(
+        TestKeycloaks.model("ingress: {className: nginx}"))).isTrue();
     assertThat(KeycloakIngressDependentResource.EnabledCondition.holds(
         TestKeycloaks.model("ingress: {enabled: false}"))).isFalse();
   }

@@ -23,7 +23,7 @@ class ServerSettingsTest {
     assertThat(settings.httpEnabled()).isTrue();
     assertThat(settings.httpPort()).isEqualTo(8080);
     assertThat(settings.managementPort()).isEqualTo(9000);
-    assertThat(settings.ingressEnabled()).isTrue();
+    assertThat(settings.ingressEnabled()).isFalse();
     assertThat(settings.networkPolicyEnabled()).isTrue();
     assertThat(settings.serviceMonitorEnabled()).isTrue();
     assertThat(settings.adminSecret()).isEqualTo("kc-initial-admin");

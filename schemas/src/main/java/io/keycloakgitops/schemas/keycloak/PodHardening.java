@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * The hardened security defaults of every Keycloak pod (Pod Security Standards, restricted profile). Both the
  * reconciler (which builds the pod) and the webhook (which checks the pod the reconciler will build) call this,
  * so the two can never disagree. Defaults fill only what is absent: an explicit weakening stays visible, so the
- * webhook can deny it with the PSS check's name.
+ * webhook can deny it and the reconciler refuse it with the PSS check's name
+ * ({@link io.keycloakgitops.schemas.podsecurity.PodSecurity}).
  */
 public final class PodHardening {
   private PodHardening() {}
@@ -45,8 +46,8 @@ public final class PodHardening {
   }
 
   private static void hardenContainer(SecurityContext context) {
-    // The API server refuses allowPrivilegeEscalation=false beside privileged=true; the webhook denies the
-    // privileged container by name instead of the reconciler writing a Deployment that cannot be stored.
+    // The API server refuses allowPrivilegeEscalation=false beside privileged=true; the privileged container is
+    // denied (webhook) and refused (reconciler) by name instead of becoming a Deployment that cannot be stored.
     if (context.getAllowPrivilegeEscalation() == null && !Boolean.TRUE.equals(context.getPrivileged())) {
       context.setAllowPrivilegeEscalation(false);
     }

@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
+import io.keycloakgitops.schemas.keycloak.KeycloakFacts;
 import io.keycloakgitops.schemas.keycloak.KeycloakSpec;
 import io.keycloakgitops.schemas.keycloak.PodHardening;
 import io.keycloakgitops.webhook.Json;
 import io.keycloakgitops.webhook.rules.KeycloakSpecs;
-import io.keycloakgitops.webhook.rules.PodSecurity;
 import io.keycloakgitops.webhook.rules.Review;
 import io.keycloakgitops.webhook.rules.TlsRule;
 import java.util.ArrayList;
@@ -103,18 +104,19 @@ public final class Defaulter {
       return;
     }
     ArrayNode list = containers.isArray() ? (ArrayNode) containers : podSpec.putArray("containers");
-    boolean hasKeycloak = false;
-    for (JsonNode container : list) {
-      hasKeycloak |= PodSecurity.KEYCLOAK_CONTAINER.equals(container.path("name").asText());
-    }
-    if (!hasKeycloak) {
-      list.addObject().put("name", PodSecurity.KEYCLOAK_CONTAINER);
-    }
     PodTemplateSpec typed;
     try {
       typed = Json.MAPPER.treeToValue(template, PodTemplateSpec.class);
     } catch (Exception e) {
-      return;
+      return; // the validating webhook denies a template that is not one
+    }
+    // The reconciler's choice of the Keycloak container, written out: a name for an unnamed first one, else a new one.
+    int keycloak = KeycloakFacts.keycloakContainerIndex(typed.getSpec().getContainers());
+    if (keycloak < 0) {
+      list.addObject().put("name", KeycloakFacts.CONTAINER);
+      typed.getSpec().getContainers().add(new ContainerBuilder().withName(KeycloakFacts.CONTAINER).build());
+    } else if (list.get(keycloak) instanceof ObjectNode container) {
+      putIfAbsent(container, "name", NODES.textNode(KeycloakFacts.CONTAINER));
     }
     fillAbsent(template, Json.MAPPER.valueToTree(PodHardening.harden(typed)));
   }

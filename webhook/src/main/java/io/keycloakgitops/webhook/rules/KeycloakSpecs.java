@@ -1,5 +1,6 @@
 package io.keycloakgitops.webhook.rules;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -32,19 +33,25 @@ public final class KeycloakSpecs {
   }
 
   /**
-   * {@code spec.unsupported.podTemplate}; null when absent. Throws {@link IllegalArgumentException} when it has the
-   * wrong shape (the schema rule reports why).
+   * {@code spec.unsupported.podTemplate}; null when absent. Throws {@link IllegalArgumentException}, with the
+   * decoder's reason, when it does not decode as a PodTemplateSpec.
    */
   public static PodTemplateSpec podTemplate(JsonNode object) {
     JsonNode template = object.path("spec").path("unsupported").path("podTemplate");
     if (template.isMissingNode() || template.isNull()) {
       return null;
     }
-    PodTemplateSpec typed = read(template, PodTemplateSpec.class);
-    if (typed == null) {
-      throw new IllegalArgumentException("spec.unsupported.podTemplate is not a pod template");
+    try {
+      PodTemplateSpec typed = Json.MAPPER.treeToValue(template, PodTemplateSpec.class);
+      if (typed == null) {
+        throw new IllegalArgumentException("not an object");
+      }
+      return typed;
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      String reason = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+      throw new IllegalArgumentException(reason == null ? e.getClass().getSimpleName() : reason.lines().findFirst()
+          .orElse(""), e);
     }
-    return typed;
   }
 
   static <T> T read(JsonNode node, Class<T> type) {

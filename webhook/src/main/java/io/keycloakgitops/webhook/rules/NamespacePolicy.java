@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.keycloakgitops.schemas.podsecurity.Level;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +31,7 @@ import java.util.stream.Collectors;
  */
 public record NamespacePolicy(List<Entry> namespaces) {
   public static final NamespacePolicy DEFAULT = new NamespacePolicy(List.of());
-  public static final Rules FULL_RULES = new Rules(PodSecurity.Level.RESTRICTED, TlsMode.REQUIRED, null);
+  public static final Rules FULL_RULES = new Rules(Level.RESTRICTED, TlsMode.REQUIRED, null);
 
   public enum TlsMode { REQUIRED, OPTIONAL }
 
@@ -39,15 +40,15 @@ public record NamespacePolicy(List<Entry> namespaces) {
   }
 
   /** One relaxation: namespaces matching {@code name}. */
-  public record Entry(String name, PodSecurity.Level podSecurity, TlsMode tls) {
+  public record Entry(String name, Level podSecurity, TlsMode tls) {
     @JsonCreator
     public Entry(@JsonProperty(value = "name", required = true) String name,
-        @JsonProperty("podSecurity") PodSecurity.Level podSecurity, @JsonProperty("tls") TlsMode tls) {
+        @JsonProperty("podSecurity") Level podSecurity, @JsonProperty("tls") TlsMode tls) {
       if (name == null || name.isBlank()) {
         throw new IllegalArgumentException("every namespaces entry needs a name");
       }
       this.name = name;
-      this.podSecurity = podSecurity == null ? PodSecurity.Level.RESTRICTED : podSecurity;
+      this.podSecurity = podSecurity == null ? Level.RESTRICTED : podSecurity;
       this.tls = tls == null ? TlsMode.REQUIRED : tls;
     }
 
@@ -57,7 +58,7 @@ public record NamespacePolicy(List<Entry> namespaces) {
   }
 
   /** The rules in force for one namespace; {@code source} names the policy entry that relaxed them, if any. */
-  public record Rules(PodSecurity.Level podSecurity, TlsMode tls, String source) {}
+  public record Rules(Level podSecurity, TlsMode tls, String source) {}
 
   public Rules rulesFor(String namespace) {
     String name = namespace == null ? "" : namespace;

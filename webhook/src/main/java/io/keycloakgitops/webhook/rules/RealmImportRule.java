@@ -8,9 +8,9 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.keycloakgitops.schemas.Schemas;
+import io.keycloakgitops.schemas.realm.SecretKeys;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Rule 5: a KeycloakRealmImport names its Keycloak CR and carries a realm that validates against the realm JSON
@@ -20,9 +20,6 @@ public final class RealmImportRule {
   public static final String RULE = "realm-import";
   private static final FieldPath SPEC = FieldPath.of("spec");
   private static final FieldPath REALM = SPEC.child("realm");
-  /** Realm fields that hold a credential, compared lower-case; "value" only under "credentials". */
-  private static final Set<String> SECRET_KEYS = Set.of("secret", "password", "clientsecret", "bindcredential",
-      "secretdata", "privatekey");
   private static final String MASKED = "**********";
 
   private final JsonSchema realmSchema;
@@ -86,11 +83,14 @@ public final class RealmImportRule {
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       String key = field.getKey().toLowerCase(Locale.ROOT);
       FieldPath child = path.child(field.getKey());
-      boolean secretKey = SECRET_KEYS.contains(key) || key.endsWith("password") || key.endsWith("secret")
-          || (inCredentials && key.equals("value"));
-      if (secretKey) {
-        checkSecretValue(child, field.getValue(), placeholders, findings);
-      } else if (field.getValue().isContainerNode()) {
+      // Realm-sync masks the same fields (SecretKeys); "value" is a secret only under "credentials".
+      boolean secretKey = SecretKeys.isSecret(field.getKey()) || (inCredentials && key.equals("value"));
+      JsonNode value = field.getValue();
+      // "credentials" is a secret name that holds objects: the secrets are inside.
+      boolean structured = value.isObject() || (value.isArray() && !value.isEmpty() && value.get(0).isContainerNode());
+      if (secretKey && !structured) {
+        checkSecretValue(child, value, placeholders, findings);
+      } else if (value.isContainerNode()) {
         warnPlaintextSecrets(child, field.getValue(), key.equals("credentials"), placeholders, findings);
       }
     }

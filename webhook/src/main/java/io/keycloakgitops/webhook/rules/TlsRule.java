@@ -1,5 +1,6 @@
 package io.keycloakgitops.webhook.rules;
 
+import io.keycloakgitops.schemas.keycloak.KeycloakFacts;
 import io.keycloakgitops.schemas.keycloak.KeycloakSpec;
 
 /**
@@ -13,24 +14,16 @@ public final class TlsRule {
 
   private TlsRule() {}
 
-  /**
-   * Whether the reconciler creates an Ingress: an ingress section without {@code enabled} means enabled (as
-   * upstream); no ingress section means none (the mutating webhook writes {@code enabled: false} explicitly).
-   */
-  public static boolean ingressEnabled(KeycloakSpec spec) {
-    return spec.ingress != null && !Boolean.FALSE.equals(spec.ingress.enabled);
-  }
-
   /** TLS terminates at an enabled ingress and Keycloak itself has no certificate. */
   public static boolean edgeTerminated(KeycloakSpec spec) {
-    return ingressEnabled(spec) && present(spec.ingress.tlsSecret) && (spec.http == null || !present(spec.http.tlsSecret));
+    return KeycloakFacts.ingressEnabled(spec) && present(spec.ingress.tlsSecret) && (spec.http == null || !present(spec.http.tlsSecret));
   }
 
   public static Findings validate(KeycloakSpec spec) {
     var findings = Findings.builder(RULE);
     boolean podTls = spec.http != null && present(spec.http.tlsSecret);
     boolean httpEnabled = spec.http != null && Boolean.TRUE.equals(spec.http.httpEnabled);
-    boolean ingress = ingressEnabled(spec);
+    boolean ingress = KeycloakFacts.ingressEnabled(spec);
     boolean ingressTls = ingress && present(spec.ingress.tlsSecret);
 
     if (!podTls && !ingressTls) {

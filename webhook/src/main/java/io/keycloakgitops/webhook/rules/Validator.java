@@ -42,19 +42,17 @@ public final class Validator {
   private Findings validateKeycloak(Review review, NamespacePolicy.Rules rules) {
     Findings findings = guarded(CrdSchema.RULE, () -> crdSchema.validate(review.object()));
     KeycloakSpec spec = KeycloakSpecs.withoutPodTemplate(review.object());
-    PodTemplateSpec template;
     try {
-      template = KeycloakSpecs.podTemplate(review.object());
+      PodTemplateSpec template = KeycloakSpecs.podTemplate(review.object());
+      findings = findings.plus(guarded(PodSecurity.RULE, () -> PodSecurity.validate(template, rules.podSecurity())));
     } catch (IllegalArgumentException e) {
-      template = null;
-      spec = null;
+      // Fail closed: a pod that cannot be read cannot be checked, whatever the schema rule says about it.
+      findings = findings.plus(PodSecurity.undecodable(e.getMessage()));
     }
     if (spec == null) {
       // Only a schema error makes the spec unreadable, and it is already reported.
       return findings;
     }
-    PodTemplateSpec podTemplate = template;
-    findings = findings.plus(guarded(PodSecurity.RULE, () -> PodSecurity.validate(podTemplate, rules.podSecurity())));
     KeycloakSpec typed = spec;
     Findings tls = guarded(TlsRule.RULE, () -> TlsRule.validate(typed));
     findings = findings.plus(rules.tls() == NamespacePolicy.TlsMode.OPTIONAL ? tls.relaxed(rules.source()) : tls);

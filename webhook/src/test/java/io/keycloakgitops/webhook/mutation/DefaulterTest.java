@@ -83,6 +83,18 @@ class DefaulterTest {
   }
 
   @Test
+  void writesOutTheKeycloakContainerTheReconcilerWillUse() {
+    JsonNode unnamed = Defaulter.mutate(create(keycloak(
+        "unsupported:\n  podTemplate:\n    spec:\n      containers: [{image: custom}]\n"))).object();
+    assertThat(unnamed.at("/spec/unsupported/podTemplate/spec/containers")).singleElement()
+        .satisfies(c -> assertThat(c.path("name").asText()).isEqualTo("keycloak"));
+    JsonNode sidecar = Defaulter.mutate(create(keycloak(
+        "unsupported:\n  podTemplate:\n    spec:\n      containers: [{name: sidecar, image: busybox}]\n"))).object();
+    assertThat(sidecar.at("/spec/unsupported/podTemplate/spec/containers")).extracting(c -> c.path("name").asText())
+        .containsExactly("sidecar", "keycloak");
+  }
+
+  @Test
   void setsProxyHeadersOnlyForAnEdgeTerminatedIngress() {
     var edge = Defaulter.mutate(create(keycloak("ingress:\n  tlsSecret: edge\nhttp:\n  httpEnabled: true\n")));
     assertThat(edge.object().path("spec").path("proxy").path("headers").asText()).isEqualTo("xforwarded");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keycloakgitops.webhook.rules.NamespacePolicy.TlsMode;
-import io.keycloakgitops.webhook.rules.PodSecurity.Level;
+import io.keycloakgitops.schemas.podsecurity.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

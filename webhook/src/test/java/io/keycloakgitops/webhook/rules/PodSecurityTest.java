@@ -3,7 +3,8 @@ package io.keycloakgitops.webhook.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.keycloakgitops.webhook.rules.PodSecurity.Level;
+import io.keycloakgitops.schemas.podsecurity.Check;
+import io.keycloakgitops.schemas.podsecurity.Level;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -56,7 +57,7 @@ class PodSecurityTest {
 
   @Test
   void theEffectivePodHasTheKeycloakContainerAndTheHardenedDefaults() {
-    PodTemplateSpec pod = PodSecurity.effectivePod(null);
+    PodTemplateSpec pod = io.keycloakgitops.schemas.podsecurity.PodSecurity.effectivePod(null);
     var keycloak = pod.getSpec().getContainers().getFirst();
     assertThat(keycloak.getName()).isEqualTo("keycloak");
     assertThat(keycloak.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
@@ -75,10 +76,10 @@ class PodSecurityTest {
 
   @Test
   void overriddenBaselineChecksAreReplacedAtRestricted() {
-    Set<PodSecurity.Check> restricted = PodSecurity.Check.enforcedAt(Level.RESTRICTED);
-    assertThat(restricted).doesNotContain(PodSecurity.Check.CAPABILITIES_BASELINE, PodSecurity.Check.HOST_PATH_VOLUMES,
-        PodSecurity.Check.SECCOMP_PROFILE_BASELINE).contains(PodSecurity.Check.PRIVILEGED);
-    assertThat(PodSecurity.Check.enforcedAt(Level.PRIVILEGED)).isEmpty();
+    Set<Check> restricted = Check.enforcedAt(Level.RESTRICTED);
+    assertThat(restricted).doesNotContain(Check.CAPABILITIES_BASELINE, Check.HOST_PATH_VOLUMES,
+        Check.SECCOMP_PROFILE_BASELINE).contains(Check.PRIVILEGED);
+    assertThat(Check.enforcedAt(Level.PRIVILEGED)).isEmpty();
   }
 
   static Set<String> checkIds(Findings findings) {

@@ -8,6 +8,7 @@ import static io.keycloakgitops.webhook.Manifests.validKeycloak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keycloakgitops.schemas.podsecurity.Level;
 import io.keycloakgitops.webhook.Manifests;
 import io.keycloakgitops.webhook.mutation.Defaulter;
 import io.keycloakgitops.webhook.rules.NamespacePolicy.Rules;
@@ -46,6 +47,18 @@ class ValidatorTest {
     assertThat(findings.errors()).extracting(FieldError::rule).containsOnly(CrdSchema.RULE);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"containers: not-a-list", "containers:\n- name: keycloak\n  ports:\n  - containerPort: not-a-number"})
+  void aPodTemplateThatDoesNotDecodeIsDeniedNotSkipped(String podSpec) {
+    var object = keycloak("unsupported:\n  podTemplate:\n    spec:\n" + podSpec.indent(6));
+    var findings = validator.validate(create(object), NamespacePolicy.FULL_RULES);
+    assertThat(findings.errors()).filteredOn(error -> error.rule().equals(PodSecurity.RULE)).singleElement()
+        .satisfies(error -> {
+          assertThat(error.field()).isEqualTo("spec.unsupported.podTemplate");
+          assertThat(error.detail()).startsWith("not a pod template, so its pod security cannot be checked: ");
+        });
+  }
+
   @Test
   void updateRulesRunOnlyOnUpdate() {
     ObjectNode stored = validKeycloak();
@@ -60,7 +73,7 @@ class ValidatorTest {
   void theNamespacePolicyTurnsRelaxedRulesIntoWarnings() {
     var object = keycloak("http:\n  httpEnabled: true\nhostname:\n  hostname: sso.example.com\nunsupported:\n"
         + "  podTemplate:\n    spec:\n      securityContext:\n        runAsUser: 0\n");
-    var relaxed = new Rules(PodSecurity.Level.BASELINE, NamespacePolicy.TlsMode.OPTIONAL, "entry \"dev-*\"");
+    var relaxed = new Rules(Level.BASELINE, NamespacePolicy.TlsMode.OPTIONAL, "entry \"dev-*\"");
     var findings = validator.validate(create(object), relaxed);
     assertThat(findings.errors()).isEmpty();
     assertThat(findings.warnings()).anyMatch(w -> w.contains("runAsUser") && w.contains("allowed by the namespace policy"))
