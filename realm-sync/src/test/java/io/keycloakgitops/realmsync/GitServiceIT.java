@@ -58,7 +58,7 @@ class GitServiceIT {
   }
 
   private static String get(RealmSyncService service, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 

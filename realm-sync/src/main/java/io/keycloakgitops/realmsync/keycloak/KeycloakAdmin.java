@@ -20,6 +20,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -52,11 +53,26 @@ public final class KeycloakAdmin implements AutoCloseable {
   private final RequestCounter counter = new RequestCounter();
   private final ExecutorService readers;
 
-  private KeycloakAdmin(KeycloakTarget target, int readParallelism) {
+  /**
+   * How long one admin call may wait to connect and for each read: bounded, so that a hung server fails its own
+   * syncs instead of holding a worker.
+   */
+  public record Timeouts(Duration connect, Duration read) {
+    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60));
+
+    public Timeouts {
+      if (connect.isNegative() || connect.isZero() || read.isNegative() || read.isZero()) {
+        throw new IllegalArgumentException("Keycloak timeouts must be positive");
+      }
+    }
+  }
+
+  private KeycloakAdmin(KeycloakTarget target, int readParallelism, Timeouts timeouts) {
     this.target = target;
     ResteasyClientBuilder builder = ResteasyClientClassicProvider.createClientBuilder();
     builder.connectionPoolSize(POOL).maxPooledPerRoute(POOL)
-        .connectTimeout(5, TimeUnit.SECONDS).readTimeout(180, TimeUnit.SECONDS)
+        .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(timeouts.read().toMillis(), TimeUnit.MILLISECONDS)
         .register(new JacksonProvider(), 100).register(counter);
     if (target.caFile() != null) {
       builder.sslContext(sslContext(target));
@@ -83,7 +99,11 @@ public final class KeycloakAdmin implements AutoCloseable {
   }
 
   public static KeycloakAdmin connect(KeycloakTarget target) {
-    return new KeycloakAdmin(target, 8);
+    return connect(target, Timeouts.DEFAULT);
+  }
+
+  public static KeycloakAdmin connect(KeycloakTarget target, Timeouts timeouts) {
+    return new KeycloakAdmin(target, 8, timeouts);
   }
 
   public KeycloakTarget target() {
