@@ -45,6 +45,7 @@ import org.keycloak.OAuth2Constants;
  */
 public final class KeycloakAdmin implements AutoCloseable {
   private static final int POOL = 16;
+  private static final Duration LOGOUT_WAIT = Duration.ofSeconds(2);
 
   private final KeycloakTarget target;
   private final Client client;
@@ -134,10 +135,28 @@ public final class KeycloakAdmin implements AutoCloseable {
     return new RestRealmApi(name);
   }
 
+  /**
+   * Logs out (best effort) and closes the connections. A call hung on the server holds the token manager that
+   * logging out needs: after a short wait the HTTP client is closed under it, which aborts that call, so closing
+   * never waits for the read timeout.
+   */
   @Override
   public void close() {
     readers.shutdownNow();
-    keycloak.close();
+    var logout = new Thread(() -> {
+      try {
+        keycloak.close();
+      } catch (RuntimeException e) {
+        // the client was closed under it: nothing left to log out of
+      }
+    }, "keycloak-logout");
+    logout.setDaemon(true);
+    logout.start();
+    try {
+      logout.join(LOGOUT_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     client.close();
   }
 
