@@ -148,6 +148,20 @@ class RealmImportCrIT {
   }
 
   @Test
+  void fileAndEnvPlaceholdersInACrAreRefusedNamingTheFieldAndNothingIsWritten() {
+    String realm = It.realmName("exfil");
+    try (var service = startCrWatcher()) {
+      create(realmImport("exfil", "kc", realmJson(realm, "{'realm':'REALM',"
+          + "'displayName':'${file:/var/run/secrets/kubernetes.io/serviceaccount/token}',"
+          + "'smtpServer':{'from':'${env:KEYCLOAK_PASSWORD}'}}")));
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(errors("exfil"))
+          .contains("spec.realm.displayName: ${file:} placeholders are refused")
+          .contains("spec.realm.smtpServer.from: ${env:} placeholders are refused"));
+    }
+    assertThat(It.realm(realm).find("")).isEmpty();
+  }
+
+  @Test
   void aRealmOutsideTheNamespacesGrantIsRefusedAndOneInsideIsApplied() throws Exception {
     String granted = It.realmName("team");
     String other = It.realmName("other");

@@ -20,6 +20,7 @@ import io.keycloakgitops.schemas.realmimport.KeycloakRealmImportSpec;
 import io.keycloakgitops.schemas.realmimport.KeycloakRealmImportStatus;
 import io.keycloakgitops.schemas.v2beta1.KeycloakRealmImport;
 import io.keycloakgitops.realmsync.source.SourceIds;
+import io.keycloakgitops.schemas.authority.PlaceholderScan;
 import io.keycloakgitops.schemas.authority.RealmGrants;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import java.time.Duration;
@@ -40,6 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -243,13 +245,13 @@ public final class RealmImportController implements AutoCloseable {
     RealmStatus realmStatus = status.realm(key, realm, SOURCE);
     Optional<String> denied = grants.deny(cr.getMetadata().getNamespace(), realm);
     if (denied.isPresent()) {
-      // Nothing is read or written; the CR is looked at again when it (or the grants, at restart) change.
-      realmStatus.attempted(revision, "KeycloakRealmImport " + key);
-      realmStatus.failed(denied.get());
-      metrics.failed(String.valueOf(realm), "not-granted");
-      publish(cr, generation, false, denied.get(), null);
-      events.warning(cr, "RealmNotGranted", denied.get());
-      applied.remove(key);
+      refuse(cr, key, realmStatus, revision, generation, realm, "not-granted", "RealmNotGranted", denied.get());
+      return;
+    }
+    var forbidden = PlaceholderScan.forbiddenInCr(spec.realm, "spec.realm");
+    if (!forbidden.isEmpty()) {
+      refuse(cr, key, realmStatus, revision, generation, realm, "invalid-file", "InvalidRealm", forbidden.stream()
+          .map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; ")));
       return;
     }
     DesiredRealm desired;
@@ -352,6 +354,20 @@ public final class RealmImportController implements AutoCloseable {
     }
     var keycloak = client.resources(Keycloak.class).inNamespace(cr.getMetadata().getNamespace()).withName(name).get();
     return keycloak == null || keycloak.getStatus() == null ? null : keycloak.getStatus().internalUrl;
+  }
+
+  /**
+   * Refuses the CR before anything is read from or written to Keycloak; it is looked at again when it changes (or,
+   * for grants, when realm-sync restarts with new ones).
+   */
+  private void refuse(KeycloakRealmImport cr, String key, RealmStatus realmStatus, String revision, long generation,
+      String realm, String metricReason, String eventReason, String message) {
+    realmStatus.attempted(revision, "KeycloakRealmImport " + key);
+    realmStatus.failed(message);
+    metrics.failed(String.valueOf(realm), metricReason);
+    publish(cr, generation, false, message, null);
+    events.warning(cr, eventReason, message);
+    applied.remove(key);
   }
 
   private static String counts(RealmSyncer.Outcome outcome) {
