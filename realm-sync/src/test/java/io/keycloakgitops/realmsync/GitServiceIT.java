@@ -252,6 +252,10 @@ class GitServiceIT {
       exchange.close();
     });
     server.start();
+    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    logs.start();
+    root.addAppender(logs);
     String url = "http://" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git";
     String withPassword = "http://x-access-token:" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git";
     try {
@@ -276,7 +280,13 @@ class GitServiceIT {
         assertThat(error.getMessage()).doesNotContain(token);
         assertThat(error.getCause()).as("no cause that a logger would print with the URL").isNull();
       }
+      assertThat(logs.list).as("the failed fetch was logged").anyMatch(e -> e.getFormattedMessage().contains("cannot fetch"));
+      for (var event : logs.list) {
+        assertThat(event.getFormattedMessage() + event.getKeyValuePairs()
+            + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage())).doesNotContain(token);
+      }
     } finally {
+      root.detachAppender(logs);
       server.stop(0);
     }
   }
