@@ -12,6 +12,7 @@ import io.keycloakgitops.realmsync.service.StatusRegistry;
 import io.keycloakgitops.realmsync.service.SyncMetrics;
 import io.keycloakgitops.realmsync.service.SyncRunner;
 import io.keycloakgitops.realmsync.source.DesiredRealm;
+import io.keycloakgitops.realmsync.source.GitSettings;
 import io.keycloakgitops.realmsync.source.Placeholders;
 import io.keycloakgitops.realmsync.source.RealmFileException;
 import io.keycloakgitops.realmsync.source.RealmParser;
@@ -432,7 +433,7 @@ public final class RealmImportController implements AutoCloseable {
             ok ? "Synced" : "Failed", ok ? "realm applied" : null, generation),
         condition(previous, KeycloakRealmImportStatus.STARTED, Condition.FALSE, ok ? "Synced" : "Failed", null, generation),
         condition(previous, KeycloakRealmImportStatus.HAS_ERRORS, ok ? Condition.FALSE : Condition.TRUE,
-            ok ? "Synced" : "Failed", error, generation));
+            ok ? "Synced" : "Failed", GitSettings.redact(error), generation));
     patchStatus(cr, next);
   }
 
