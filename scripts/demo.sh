@@ -59,22 +59,23 @@ git -C "$demo_dir/realms" push -q origin HEAD:main
 
 echo "==> starting realm-sync, watching $demo_dir/realms.git (branch main, path realms)"
 rs_port=$(free_port)
+rs_mgmt_port=$(free_port)
 umask 077
 head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$demo_dir/acme-api-secret"
 umask 022
 KEYCLOAK_URL="http://127.0.0.1:$kc_port" KEYCLOAK_USER=admin KEYCLOAK_PASSWORD=$admin_password \
   ACME_API_SECRET=$(cat "$demo_dir/acme-api-secret") \
   java -jar realm-sync/target/realm-sync.jar run --repo "file://$demo_dir/realms.git" --branch main --path realms \
-  --port "$rs_port" --bind 127.0.0.1 --interval 10s > "$demo_dir/realm-sync.log" 2>&1 &
+  --port "$rs_port" --management-port "$rs_mgmt_port" --bind 127.0.0.1 --interval 10s > "$demo_dir/realm-sync.log" 2>&1 &
 pids+=($!)
-wait_http "http://127.0.0.1:$rs_port/readyz" 120 || { echo "realm-sync did not start; see $demo_dir/realm-sync.log" >&2; exit 1; }
+wait_http "http://127.0.0.1:$rs_mgmt_port/readyz" 120 || { echo "realm-sync did not start; see $demo_dir/realm-sync.log" >&2; exit 1; }
 for _ in $(seq 1 120); do
-  status=$(curl -fsS "http://127.0.0.1:$rs_port/status" 2>/dev/null || true)
+  status=$(curl -fsS "http://127.0.0.1:$rs_mgmt_port/status" 2>/dev/null || true)
   [ -n "$status" ] && ! grep -q '"Pending"' <<<"$status" && grep -q '"partners"' <<<"$status" && break
   sleep 1
 done
-echo "realm-sync status (http://127.0.0.1:$rs_port/status):"
-curl -fsS "http://127.0.0.1:$rs_port/status"; echo
+echo "realm-sync status (http://127.0.0.1:$rs_mgmt_port/status):"
+curl -fsS "http://127.0.0.1:$rs_mgmt_port/status"; echo
 
 echo "==> the webhook's offline check on examples/keycloak (what a GitOps repository's CI runs)"
 java -jar webhook/target/webhook.jar check examples/keycloak/*.yaml && echo "examples/keycloak: all admitted"
@@ -97,14 +98,14 @@ cat <<MSG
 
 Keycloak: http://127.0.0.1:$kc_port
   admin console: http://127.0.0.1:$kc_port/admin/  (credentials in $demo_dir/admin-credentials)
-  realm-sync status: http://127.0.0.1:$rs_port/status   (metrics: /metrics)
+  realm-sync status: http://127.0.0.1:$rs_mgmt_port/status   (metrics: /metrics)
 
 Try it:
   cd $demo_dir/realms
   edit realms/acme.json (e.g. add a client or change "displayName"), then
   git commit -am "change acme" && git push origin HEAD:main
   realm-sync applies it within 10 s (or at once: curl -X POST ... /hooks/git with a signed payload);
-  watch: curl http://127.0.0.1:$rs_port/status   logs: $demo_dir/*.log
+  watch: curl http://127.0.0.1:$rs_mgmt_port/status   logs: $demo_dir/*.log
 
 Press Ctrl-C to stop everything.
 MSG

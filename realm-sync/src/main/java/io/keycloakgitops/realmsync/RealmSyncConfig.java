@@ -1,10 +1,10 @@
 package io.keycloakgitops.realmsync;
 
-import io.keycloakgitops.realmsync.engine.Executor;
-import io.keycloakgitops.realmsync.engine.PrunePolicy;
+import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
 import io.keycloakgitops.realmsync.keycloak.KeycloakTarget;
 import io.keycloakgitops.realmsync.service.DriftPolicy;
 import io.keycloakgitops.realmsync.source.GitSettings;
+import io.keycloakgitops.schemas.authority.RealmGrants;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +13,15 @@ import java.util.Map;
  * Everything the service needs, built once (from flags and environment by {@code run}, or directly by tests) and
  * checked on construction. {@code git} and {@code keycloak} go together (the Git source's realms go to that
  * server); {@code watchCrs} adds KeycloakRealmImport CRs, whose targets come from their Keycloak CRs.
- * {@code port} 0 picks a free port.
+ * {@code port} (the push hook) and {@code managementPort} (status, metrics, probes) 0 pick a free port.
+ * {@code realmGrants} limits the realms each namespace's CRs may target; {@code crWorkers} bounds how many target
+ * Keycloak servers CRs are applied to at once (one queue per server); {@code keycloakTimeouts} bound every admin call.
  */
 public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String bind, int port, Duration interval,
     Duration driftInterval, DriftPolicy drift, RealmSyncer.Options sync, String githubSecret, String gitlabToken,
     boolean watchCrs, List<String> namespaces, boolean leaderElection, String podNamespace, String leaseName,
-    String identity, Map<String, String> env) {
+    String identity, Map<String, String> env, int managementPort, RealmGrants realmGrants, int crWorkers,
+    KeycloakAdmin.Timeouts keycloakTimeouts) {
 
   public RealmSyncConfig {
     if (git == null && !watchCrs) {
@@ -33,7 +36,12 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     if (leaderElection && (podNamespace == null || podNamespace.isBlank())) {
       throw new IllegalArgumentException("--leader-election needs --lease-namespace (env POD_NAMESPACE)");
     }
+    if (crWorkers < 1) {
+      throw new IllegalArgumentException("--cr-workers must be at least 1");
+    }
     namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+    realmGrants = realmGrants == null ? RealmGrants.DEFAULT : realmGrants;
+    keycloakTimeouts = keycloakTimeouts == null ? KeycloakAdmin.Timeouts.DEFAULT : keycloakTimeouts;
     env = env == null ? Map.of() : Map.copyOf(env);
   }
 
@@ -50,7 +58,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     private Duration interval = Duration.ofSeconds(60);
     private Duration driftInterval = Duration.ofMinutes(5);
     private DriftPolicy drift = DriftPolicy.REVERT;
-    private RealmSyncer.Options sync = new RealmSyncer.Options(PrunePolicy.defaults(), Executor.DEFAULT_BULK_THRESHOLD, "default");
+    private RealmSyncer.Options sync = RealmSyncer.Options.defaults();
     private String githubSecret;
     private String gitlabToken;
     private boolean watchCrs;
@@ -60,6 +68,10 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     private String leaseName = "keycloak-gitops-realm-sync";
     private String identity = System.getenv().getOrDefault("HOSTNAME", "realm-sync-" + ProcessHandle.current().pid());
     private Map<String, String> env = System.getenv();
+    private int managementPort;
+    private RealmGrants realmGrants = RealmGrants.DEFAULT;
+    private int crWorkers = 4;
+    private KeycloakAdmin.Timeouts keycloakTimeouts = KeycloakAdmin.Timeouts.DEFAULT;
 
     public Builder git(GitSettings value) {
       git = value;
@@ -145,9 +157,30 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
       return this;
     }
 
+    public Builder managementPort(int value) {
+      managementPort = value;
+      return this;
+    }
+
+    public Builder realmGrants(RealmGrants value) {
+      realmGrants = value;
+      return this;
+    }
+
+    public Builder crWorkers(int value) {
+      crWorkers = value;
+      return this;
+    }
+
+    public Builder keycloakTimeouts(KeycloakAdmin.Timeouts value) {
+      keycloakTimeouts = value;
+      return this;
+    }
+
     public RealmSyncConfig build() {
       return new RealmSyncConfig(git, keycloak, bind, port, interval, driftInterval, drift, sync, githubSecret,
-          gitlabToken, watchCrs, namespaces, leaderElection, podNamespace, leaseName, identity, env);
+          gitlabToken, watchCrs, namespaces, leaderElection, podNamespace, leaseName, identity, env, managementPort,
+          realmGrants, crWorkers, keycloakTimeouts);
     }
   }
 }

@@ -16,6 +16,7 @@ import io.keycloakgitops.realmsync.service.SyncRunner;
 import io.keycloakgitops.realmsync.service.WebhookVerifier;
 import io.keycloakgitops.realmsync.source.GitSource;
 import io.keycloakgitops.realmsync.source.Placeholders;
+import io.keycloakgitops.realmsync.source.SourceIds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ public final class RealmSyncService implements AutoCloseable {
   private final GitSyncLoop gitLoop;
   private final RealmImportController crController;
   private final Javalin http;
+  private final Javalin management;
   private Runnable onLeadershipLost = () -> { };
 
   private RealmSyncService(RealmSyncConfig config, KubernetesClient client) {
@@ -51,11 +53,12 @@ public final class RealmSyncService implements AutoCloseable {
     RealmImportController controller = null;
     try {
       if (config.git() != null) {
-        var admin = KeycloakAdmin.connect(config.keycloak());
+        var admin = KeycloakAdmin.connect(config.keycloak(), config.keycloakTimeouts());
         resources.add(admin);
         var source = new GitSource(config.git());
         Function<String, String> secrets = client == null ? null : SecretValues.lookup(client, config.podNamespace());
-        loop = new GitSyncLoop(source, new RealmSyncer(admin, config.sync()), runner, status, metrics,
+        var options = config.sync().withDefaultSource(SourceIds.git(config.git()));
+        loop = new GitSyncLoop(source, new RealmSyncer(admin, options), runner, status, metrics,
             config.interval(), config.driftInterval(), () -> new Placeholders(config.env(), Map.of(), secrets));
         resources.add(loop);
       }
@@ -63,10 +66,11 @@ public final class RealmSyncService implements AutoCloseable {
         if (client == null) {
           throw new IllegalArgumentException("--watch-crs needs a Kubernetes client");
         }
-        var targets = new KeycloakCrTargets(client, config.keycloak() == null ? null : config.keycloak().caFile());
+        var targets = new KeycloakCrTargets(client, config.keycloak() == null ? null : config.keycloak().caFile(),
+            config.keycloakTimeouts());
         resources.add(targets);
         controller = new RealmImportController(client, config.namespaces(), targets, runner, status, metrics,
-            config.sync(), config.driftInterval());
+            config.sync(), config.driftInterval(), config.realmGrants(), config.crWorkers());
         resources.add(controller);
       }
       this.gitLoop = loop;
@@ -82,8 +86,9 @@ public final class RealmSyncService implements AutoCloseable {
           gitLoop.trigger();
         }
       };
-      this.http = HttpApi.start(config.bind(), config.port(), status, metrics,
+      this.http = HttpApi.startHooks(config.bind(), config.port(),
           new WebhookVerifier(config.githubSecret(), config.gitlabToken()), push, leader::get);
+      this.management = HttpApi.startManagement(config.bind(), config.managementPort(), status, metrics);
       if (config.leaderElection()) {
         resources.add(Leadership.start(client, config.podNamespace(), config.leaseName(), config.identity(),
             () -> {
@@ -144,9 +149,14 @@ public final class RealmSyncService implements AutoCloseable {
     }
   }
 
-  /** The port the HTTP endpoints listen on (useful with port 0). */
+  /** The hook port ({@code POST /hooks/git}; useful with port 0). */
   public int port() {
     return http.port();
+  }
+
+  /** The management port ({@code /status}, {@code /metrics}, {@code /healthz}, {@code /readyz}). */
+  public int managementPort() {
+    return management.port();
   }
 
   /** What {@code GET /status} serves. */
@@ -173,6 +183,9 @@ public final class RealmSyncService implements AutoCloseable {
   public void close() {
     if (http != null) {
       http.stop();
+    }
+    if (management != null) {
+      management.stop();
     }
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {

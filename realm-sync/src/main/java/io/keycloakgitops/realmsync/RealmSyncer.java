@@ -33,13 +33,27 @@ import java.util.Set;
 public final class RealmSyncer {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RealmSyncer.class);
   /**
-   * {@code source} identifies where the files come from (recorded in realms realm-sync creates: only the same source
-   * may delete them); {@code bulkThreshold} is the number of new objects from which creation goes through
-   * partialImport.
+   * {@code source} identifies where the files come from ({@link io.keycloakgitops.realmsync.source.SourceIds}),
+   * recorded with every object and realm it writes: a source prunes only its own; null until the source is known
+   * ({@link #withDefaultSource}). {@code bulkThreshold} is the number of new objects from which creation goes
+   * through partialImport.
    */
   public record Options(PrunePolicy prune, int bulkThreshold, String source) {
+    public Options {
+      source = source == null || source.isBlank() ? null : source;
+    }
+
     public static Options defaults() {
-      return new Options(PrunePolicy.defaults(), Executor.DEFAULT_BULK_THRESHOLD, "default");
+      return new Options(PrunePolicy.defaults(), Executor.DEFAULT_BULK_THRESHOLD, null);
+    }
+
+    /** These options with {@code id} as the source, unless one was given explicitly ({@code --source-id}). */
+    public Options withDefaultSource(String id) {
+      return source != null ? this : withSource(id);
+    }
+
+    public Options withSource(String id) {
+      return new Options(prune, bulkThreshold, id);
     }
   }
 
@@ -69,12 +83,39 @@ public final class RealmSyncer {
     }
   }
 
+  /**
+   * Whether this syncer may write a realm whose ownership record names {@code recordedOwner} (null: nobody), when
+   * that is not its own source. Returns to go ahead — the realm is then claimed, taken over from a recorded owner
+   * that is gone — or throws {@link ClaimRefused}, before anything is written.
+   */
+  @FunctionalInterface
+  public interface Claim {
+    void check(String recordedOwner);
+  }
+
+  /** Another source owns the realm; the message names it. */
+  public static final class ClaimRefused extends RuntimeException {
+    public ClaimRefused(String message) {
+      super(message);
+    }
+  }
+
   private final KeycloakAdmin admin;
   private final Options options;
+  private final Claim claim;
 
+  /** A trusted source (Git, a folder): it writes any realm, and claims only those nobody owns. */
   public RealmSyncer(KeycloakAdmin admin, Options options) {
+    this(admin, options, null);
+  }
+
+  public RealmSyncer(KeycloakAdmin admin, Options options, Claim claim) {
+    if (options.source() == null) {
+      throw new IllegalArgumentException("no source id: every source records its own");
+    }
     this.admin = admin;
     this.options = options;
+    this.claim = claim;
   }
 
   public KeycloakAdmin admin() {
@@ -109,8 +150,17 @@ public final class RealmSyncer {
       live = Incremental.restrictLive(live, delta);
     }
     SyncState persisted = liveRep == null ? SyncState.empty() : SyncState.fromRealmAttributes(liveRep.get("attributes"));
+    SyncState base = persisted;
+    String owner = persisted.realmOwner();
+    if (claim != null && !options.source().equals(owner)) {
+      claim.check(owner);
+      if (owner != null) {
+        base = persisted.copy();
+        base.releaseRealm();
+      }
+    }
     var secrets = new SecretPolicy(desired.secretValues(), persisted);
-    var result = Planner.plan(new Planner.Input(desired.representation(), model, live, persisted, options.prune(),
+    var result = Planner.plan(new Planner.Input(desired.representation(), model, live, base, options.prune(),
         secrets, options.source()));
     return new Planned(desired, result.plan(), live, liveRep, persisted, result.target(), secrets);
   }
@@ -187,7 +237,7 @@ public final class RealmSyncer {
     for (JsonNode realm : admin.realms()) {
       String name = Json.text(realm, "realm");
       SyncState state = SyncState.fromRealmAttributes(realm.get("attributes"));
-      if (!declared.contains(name) && state.realmCreated() && options.source().equals(state.source())
+      if (!declared.contains(name) && state.realmCreated() && options.source().equals(state.realmOwner())
           && !BuiltIns.isBuiltIn(name, EntityType.REALM, name, realm)) {
         admin.realm(name).deleteRealm();
         deleted.add(name);

@@ -139,4 +139,26 @@ class CliIT {
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("run", "apply", "plan", "export");
   }
+
+  /** A Git server that refuses every credential: the token given as the URL's user info is in no output. */
+  @Test
+  void aTokenInTheRepositoryUrlIsInNoOutputWhenTheFetchFails() throws Exception {
+    String token = "ghp_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
+      exchange.sendResponseHeaders(401, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String url = "http://" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git";
+      Run plan = cli("plan", "--repo", url, "--branch", "main", "--path", "realms");
+      assertThat(plan.exitCode()).isEqualTo(1);
+      assertThat(plan.err()).contains("cannot fetch http://127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git");
+      assertThat(plan.out() + plan.err()).doesNotContain(token);
+    } finally {
+      server.stop(0);
+    }
+  }
 }

@@ -58,7 +58,7 @@ class GitServiceIT {
   }
 
   private static String get(RealmSyncService service, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.managementPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 
@@ -206,12 +206,88 @@ class GitServiceIT {
         pruning.syncNow();
         assertThat(It.realm(realm).find("")).as("created by another source").isPresent();
       }
+      // No --source-id: the repository's own id, the one the first service recorded.
       try (var pruning = start(repo, b -> b.sync(new RealmSyncer.Options(
-          io.keycloakgitops.realmsync.engine.PrunePolicy.parse("realm=full"), 10, "default")))) {
+          io.keycloakgitops.realmsync.engine.PrunePolicy.parse("realm=full"), 10, null)))) {
         pruning.syncNow();
         assertThat(It.realm(realm).find("")).isEmpty();
         assertThat(It.realm("keep-" + realm).find("")).isPresent();
       }
+    }
+  }
+
+  @Test
+  void statusAndMetricsAreServedOnTheManagementPortOnlyAndTheHookPortServesOnlyThePushHook() throws Exception {
+    String realm = It.realmName("ports");
+    try (var repo = GitRepo.create(dir.resolve("repo"), "main")) {
+      repo.write("realms/" + realm + ".json", realmFile(realm, "https://one")).commitAndPush("v1");
+      try (var service = start(repo, b -> { })) {
+        service.syncNow();
+        assertThat(service.managementPort()).isNotEqualTo(service.port());
+        for (String path : java.util.List.of("/status", "/metrics", "/healthz", "/readyz")) {
+          var onHook = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertThat(onHook.statusCode()).as("GET %s on the hook port", path).isEqualTo(404);
+          assertThat(onHook.body()).doesNotContain(realm);
+          var onManagement = HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + service.managementPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(onManagement.statusCode()).as("GET %s on the management port", path).isEqualTo(200);
+        }
+        assertThat(get(service, "/status")).contains(realm);
+        var push = post(service, "{\"ref\":\"refs/heads/main\"}", Map.of("X-Gitlab-Token", GITLAB_TOKEN));
+        assertThat(push.statusCode()).isEqualTo(202);
+        assertThat(Listeners.nonLoopback(ProcessHandle.current())).isEmpty();
+      }
+    }
+  }
+
+  /** A Git server that refuses every credential, as GitHub does for a revoked token. */
+  @Test
+  void aTokenInTheRepositoryUrlAppearsNowhereWhenTheFetchFails() throws Exception {
+    String token = "ghp_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
+      exchange.sendResponseHeaders(401, -1);
+      exchange.close();
+    });
+    server.start();
+    var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    logs.start();
+    root.addAppender(logs);
+    String url = "http://" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git";
+    String withPassword = "http://x-access-token:" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git";
+    try {
+      for (String repoUrl : java.util.List.of(url, withPassword)) {
+        var settings = GitSettings.of(repoUrl, "main", "realms").withCacheDir(dir.resolve("cache-" + repoUrl.length()));
+        try (var service = RealmSyncService.start(RealmSyncConfig.builder().git(settings).keycloak(It.target())
+            .port(0).interval(Duration.ofHours(1)).build())) {
+          service.syncNow();
+          String status = get(service, "/status");
+          assertThat(status).as("the fetch failed and says so").contains("\"error\"").contains("cannot fetch");
+          assertThat(status).contains("127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git");
+          assertThat(status).doesNotContain(token);
+          assertThat(service.status().toString()).doesNotContain(token);
+          assertThat(get(service, "/metrics")).doesNotContain(token);
+        }
+        var error = org.assertj.core.api.Assertions.catchThrowable(() -> {
+          try (var source = new io.keycloakgitops.realmsync.source.GitSource(settings)) {
+            source.fetch();
+          }
+        });
+        assertThat(error).isInstanceOf(io.keycloakgitops.realmsync.source.SourceException.class);
+        assertThat(error.getMessage()).doesNotContain(token);
+        assertThat(error.getCause()).as("no cause that a logger would print with the URL").isNull();
+      }
+      assertThat(logs.list).as("the failed fetch was logged").anyMatch(e -> e.getFormattedMessage().contains("cannot fetch"));
+      for (var event : logs.list) {
+        assertThat(event.getFormattedMessage() + event.getKeyValuePairs()
+            + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage())).doesNotContain(token);
+      }
+    } finally {
+      root.detachAppender(logs);
+      server.stop(0);
     }
   }
 }

@@ -32,7 +32,7 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (var admin = KeycloakAdmin.connect(keycloak.target())) {
+    try (var admin = KeycloakAdmin.connect(keycloak.target(), keycloak.timeouts())) {
       var rep = Exporter.export(admin.realm(realm), admin.readers(), Defaults.load());
       if (rep == null) {
         spec.commandLine().getErr().println("realm " + realm + " does not exist on " + keycloak.target().url());

@@ -1,7 +1,9 @@
 package io.keycloakgitops.realmsync.cli;
 
+import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
 import io.keycloakgitops.realmsync.keycloak.KeycloakTarget;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The target Keycloak; credentials preferably from the environment, so they stay out of process listings. */
@@ -30,6 +32,19 @@ public final class KeycloakOptions {
   @Option(names = "--keycloak-ca-file", defaultValue = "${env:KEYCLOAK_CA_FILE}",
       description = "PEM file of the CA that signed Keycloak's certificate (env KEYCLOAK_CA_FILE).")
   Path caFile;
+
+  @Option(names = "--keycloak-connect-timeout", defaultValue = "${env:KEYCLOAK_CONNECT_TIMEOUT:-5s}",
+      converter = DurationConverter.class, description = "Connect timeout of admin calls (default ${DEFAULT-VALUE}).")
+  Duration connectTimeout;
+
+  @Option(names = "--keycloak-read-timeout", defaultValue = "${env:KEYCLOAK_READ_TIMEOUT:-60s}",
+      converter = DurationConverter.class,
+      description = "Read timeout of each admin call: a hung server fails its sync after this (default ${DEFAULT-VALUE}).")
+  Duration readTimeout;
+
+  public KeycloakAdmin.Timeouts timeouts() {
+    return new KeycloakAdmin.Timeouts(connectTimeout, readTimeout);
+  }
 
   public KeycloakTarget target() {
     return new KeycloakTarget(url, realm, user, password, clientId, clientSecret, caFile);

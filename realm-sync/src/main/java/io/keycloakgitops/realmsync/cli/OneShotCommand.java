@@ -43,8 +43,8 @@ abstract class OneShotCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return 1;
     }
-    try (var admin = KeycloakAdmin.connect(keycloak.target())) {
-      return run(new RealmSyncer(admin, sync.options()), realms);
+    try (var admin = KeycloakAdmin.connect(keycloak.target(), keycloak.timeouts())) {
+      return run(new RealmSyncer(admin, sync.options().withDefaultSource(source.sourceId())), realms);
     }
   }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.keycloakgitops.realmsync.RealmSyncConfig;
 import io.keycloakgitops.realmsync.RealmSyncService;
 import io.keycloakgitops.realmsync.service.DriftPolicy;
+import io.keycloakgitops.schemas.authority.RealmGrants;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,7 +18,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The long-running service: poll + push webhook (+ CRs), with /status, /metrics, /healthz, /readyz. */
+/**
+ * The long-running service: poll + push webhook (+ CRs). The hook port serves only {@code POST /hooks/git}; the
+ * management port serves /status, /metrics, /healthz, /readyz.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Keep Keycloak in line with a Git repository (and/or KeycloakRealmImport CRs) until stopped.")
 public final class RunCommand implements Callable<Integer> {
@@ -35,10 +39,15 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--git-cache-dir", defaultValue = "${env:GIT_CACHE_DIR}", description = "Where fetched Git objects are kept.")
   Path cacheDir;
 
-  @Option(names = "--port", defaultValue = "${env:PORT:-8080}", description = "HTTP port (default ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "${env:PORT:-8080}",
+      description = "Hook port: POST /hooks/git only (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--bind", defaultValue = "${env:BIND:-127.0.0.1}", description = "HTTP bind address (default ${DEFAULT-VALUE}).")
+  @Option(names = "--management-port", defaultValue = "${env:MANAGEMENT_PORT:-8081}",
+      description = "Management port: /status, /metrics, /healthz, /readyz (env MANAGEMENT_PORT, default ${DEFAULT-VALUE}).")
+  int managementPort;
+
+  @Option(names = "--bind", defaultValue = "${env:BIND:-127.0.0.1}", description = "Bind address of both ports (default ${DEFAULT-VALUE}).")
   String bind;
 
   @Option(names = "--interval", defaultValue = "${env:POLL_INTERVAL:-60s}", converter = DurationConverter.class,
@@ -59,6 +68,15 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--namespaces", defaultValue = "${env:WATCH_NAMESPACES:-}", description = "Namespaces to watch CRs in, comma separated (default all).")
   String namespaces;
 
+  @Option(names = "--realm-grants", defaultValue = "${env:REALM_GRANTS_FILE}",
+      description = "YAML file of namespace grants (grants: [{namespace, realms}]) limiting the realms CRs may target "
+          + "(env REALM_GRANTS_FILE; default: every realm but master).")
+  Path realmGrants;
+
+  @Option(names = "--cr-workers", defaultValue = "${env:CR_WORKERS:-4}",
+      description = "Target Keycloak servers CRs are applied to at once; each server has its own queue (default ${DEFAULT-VALUE}).")
+  int crWorkers;
+
   @Option(names = "--leader-election", defaultValue = "${env:LEADER_ELECTION:-false}", description = "Sync only while holding a Lease (env LEADER_ELECTION).")
   boolean leaderElection;
 
@@ -77,8 +95,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    var builder = RealmSyncConfig.builder().bind(bind).port(port).interval(interval).driftInterval(driftInterval)
-        .drift(drift).sync(sync.options())
+    var builder = RealmSyncConfig.builder().bind(bind).port(port).managementPort(managementPort).interval(interval)
+        .driftInterval(driftInterval).drift(drift).sync(sync.options()).keycloakTimeouts(keycloak.timeouts())
+        .realmGrants(RealmGrants.read(realmGrants)).crWorkers(crWorkers)
         .githubSecret(System.getenv("GITHUB_WEBHOOK_SECRET")).gitlabToken(System.getenv("GITLAB_WEBHOOK_TOKEN"))
         .watchCrs(watchCrs).namespaces(splitList(namespaces));
     if (repo != null && !repo.isBlank()) {
@@ -99,7 +118,8 @@ public final class RunCommand implements Callable<Integer> {
       LOG.error("leadership lost: exiting so that the pod restarts");
       System.exit(1);
     });
-    LOG.atInfo().addKeyValue("port", service.port()).addKeyValue("bind", bind)
+    LOG.atInfo().addKeyValue("port", service.port()).addKeyValue("managementPort", service.managementPort())
+        .addKeyValue("bind", bind)
         .addKeyValue("source", config.git() == null ? "crs" : config.git().toString())
         .addKeyValue("prune", sync.options().prune().toString()).log("realm-sync started");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,6 +4,7 @@ import io.keycloakgitops.realmsync.source.DirectorySource;
 import io.keycloakgitops.realmsync.source.GitSettings;
 import io.keycloakgitops.realmsync.source.GitSource;
 import io.keycloakgitops.realmsync.source.RealmSource;
+import io.keycloakgitops.realmsync.source.SourceIds;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -43,6 +44,11 @@ public final class SourceOptions {
     return new GitSettings(repo, branch, path, System.getenv("GIT_TOKEN"), System.getenv("GIT_USERNAME"),
         key == null || key.isBlank() ? null : Path.of(key), knownHosts == null || knownHosts.isBlank() ? null : Path.of(knownHosts),
         cacheDir);
+  }
+
+  /** The id this source records with what it writes. */
+  public String sourceId() {
+    return location.dir != null ? SourceIds.dir(location.dir) : SourceIds.git(git());
   }
 
   public RealmSource open() {

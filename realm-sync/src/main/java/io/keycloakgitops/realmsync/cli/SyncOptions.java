@@ -16,10 +16,12 @@ public final class SyncOptions {
       description = "New objects from which creation goes through one partialImport request (default ${DEFAULT-VALUE}).")
   int bulkThreshold;
 
-  @Option(names = "--source-id", defaultValue = "${env:SOURCE_ID:-default}",
-      description = "Name of this source, recorded in realms it creates; only the same source deletes them (env SOURCE_ID).")
+  @Option(names = "--source-id", defaultValue = "${env:SOURCE_ID:-}",
+      description = "Id recorded with what this source writes; a source prunes only its own (env SOURCE_ID). "
+          + "Default: git:<repo>#<branch>:<path> or dir:<folder>. Set it to keep ownership when the repository moves.")
   String sourceId;
 
+  /** The options; the source id is the one given, else the source's own ({@code SourceIds}) set by the caller. */
   public RealmSyncer.Options options() {
     return new RealmSyncer.Options(PrunePolicy.parse(prune), bulkThreshold, sourceId);
   }

@@ -149,9 +149,17 @@ public final class Planner {
     warnings.add(warning);
   }
 
-  /** Whether a live object missing from the file may go: owned, not built in, and its type prunes. */
+  /**
+   * Whether a live object missing from the file may go: owned by this source and by no other, not built in, and
+   * its type prunes. An object another source still owns only loses this source's claim.
+   */
   boolean mayDelete(EntityType type, String key, JsonNode liveObject) {
-    if (!in.persisted().owns(type, key)) {
+    if (!in.persisted().owns(in.source(), type, key)) {
+      return false;
+    }
+    if (in.persisted().ownedByAnother(in.source(), type, key)) {
+      target.disown(in.source(), type, key);
+      warnings.add(type + " \"" + key + "\" is no longer declared here but another source owns it too: kept");
       return false;
     }
     if (BuiltIns.isBuiltIn(realm, type, key, liveObject)) {
@@ -166,7 +174,7 @@ public final class Planner {
   }
 
   void deleted(ApplyContext ctx, EntityType type, String key) {
-    ctx.state().disown(type, key);
+    ctx.state().forget(type, key);
     ctx.state().forgetHashes(type.label() + "/" + key + "/");
     ctx.forget(type, key);
   }
@@ -210,25 +218,26 @@ public final class Planner {
 
   // ---- ownership ---------------------------------------------------------------------------------------------
 
-  /** Every declared object of a prunable type is owned once this sync succeeds. */
+  /** Every declared object of a prunable type is owned by this source once this sync succeeds; so is an unowned realm. */
   private void ownDeclared() {
+    target.claimRealm(in.source());
     own(EntityType.CLIENT_SCOPE, desired.clientScopes);
     own(EntityType.CLIENT, desired.clients);
     own(EntityType.ROLE, desired.realmRoles);
     if (desired.clientRoles != null) {
-      desired.clientRoles.forEach((clientId, roles) -> target.own(EntityType.CLIENT_ROLE,
+      desired.clientRoles.forEach((clientId, roles) -> target.own(in.source(), EntityType.CLIENT_ROLE,
           roles == null ? List.of() : roles.keySet().stream().map(r -> clientId + "/" + r).toList()));
     }
     own(EntityType.GROUP, desired.groups);
     own(EntityType.USER, desired.users);
     own(EntityType.IDENTITY_PROVIDER, desired.identityProviders);
     if (desired.flows != null) {
-      target.own(EntityType.FLOW, FlowPlanner.topLevelAliases(desired.flows));
+      target.own(in.source(), EntityType.FLOW, FlowPlanner.topLevelAliases(desired.flows));
     }
     if (desired.components != null) {
       desired.components.forEach((type, byKey) -> {
         if (byKey != null) {
-          target.own(EntityType.COMPONENT, byKey.values().stream().map(c -> Representations.componentKey(type, c)).toList());
+          target.own(in.source(), EntityType.COMPONENT, byKey.values().stream().map(c -> Representations.componentKey(type, c)).toList());
         }
       });
     }
@@ -236,7 +245,7 @@ public final class Planner {
 
   private void own(EntityType type, Map<String, ObjectNode> objects) {
     if (objects != null) {
-      target.own(type, objects.keySet());
+      target.own(in.source(), type, objects.keySet());
     }
   }
 

@@ -18,18 +18,28 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * What realm-sync remembers inside the realm itself (one realm attribute, so it travels with the realm and works
- * for the CLI and the service alike): which objects it owns — only those are ever pruned — and the hashes of
- * secrets Keycloak masks. Large records are gzip+base64 encoded.
+ * for the CLI and the service alike): which objects each source owns — a source prunes only its own, and only
+ * what no other source also declares — which source owns the realm itself (the one that created or first claimed
+ * it), and the hashes of secrets Keycloak masks. Large records are gzip+base64 encoded.
+ *
+ * <p>Records written before sources had their own ids (version 1, one shared id) are read as owned by
+ * {@link #LEGACY}: such an object is adopted by the first source that declares it and is never pruned by a
+ * source that does not; a realm owned by a legacy id is claimed by the first source that syncs it.
  */
 public final class SyncState {
   public static final String ATTRIBUTE = "keycloak-gitops.sync-state";
+  /** The owner of objects recorded by a version-1 record. */
+  public static final String LEGACY = "legacy";
+  private static final int VERSION = 2;
   private static final String GZIP_PREFIX = "gz:";
   private static final int GZIP_ABOVE = 2048;
 
-  private final Map<String, Set<String>> owned = new TreeMap<>();
+  /** source id → entity type label → keys. */
+  private final Map<String, Map<String, Set<String>>> owners = new TreeMap<>();
   private final Map<String, String> hashes = new TreeMap<>();
   private boolean realmCreated;
   private String source;
+  private boolean legacyOwner;
 
   public static SyncState empty() {
     return new SyncState();
@@ -45,39 +55,71 @@ public final class SyncState {
     JsonNode node = Json.read(value.startsWith(GZIP_PREFIX) ? gunzip(value.substring(GZIP_PREFIX.length())) : value);
     state.realmCreated = node.path("realmCreated").asBoolean(false);
     state.source = Json.text(node, "source");
-    node.path("owned").properties().forEach(e -> state.owned.put(e.getKey(), new TreeSet<>(Json.strings(e.getValue()))));
+    if (node.path("v").asInt(1) < VERSION) {
+      state.legacyOwner = state.source != null;
+      node.path("owned").properties().forEach(e -> state.keys(LEGACY, e.getKey()).addAll(Json.strings(e.getValue())));
+    } else {
+      node.path("owners").properties().forEach(bySource -> bySource.getValue().properties()
+          .forEach(e -> state.keys(bySource.getKey(), e.getKey()).addAll(Json.strings(e.getValue()))));
+    }
+    state.prune();
     node.path("hashes").properties().forEach(e -> state.hashes.put(e.getKey(), e.getValue().asText()));
     return state;
   }
 
   public SyncState copy() {
     var copy = new SyncState();
-    owned.forEach((type, keys) -> copy.owned.put(type, new TreeSet<>(keys)));
+    owners.forEach((src, byType) -> byType.forEach((type, keys) -> copy.keys(src, type).addAll(keys)));
     copy.hashes.putAll(hashes);
     copy.realmCreated = realmCreated;
     copy.source = source;
+    copy.legacyOwner = legacyOwner;
     return copy;
   }
 
-  public boolean owns(EntityType type, String key) {
-    return owned.getOrDefault(type.label(), Set.of()).contains(key);
+  private Set<String> keys(String owner, String type) {
+    return owners.computeIfAbsent(owner, k -> new TreeMap<>()).computeIfAbsent(type, k -> new TreeSet<>());
   }
 
-  public Set<String> owned(EntityType type) {
-    return owned.getOrDefault(type.label(), Set.of());
+  private void prune() {
+    owners.values().forEach(byType -> byType.values().removeIf(Set::isEmpty));
+    owners.values().removeIf(Map::isEmpty);
   }
 
-  public void own(EntityType type, Collection<String> keys) {
+  /** Whether {@code owner} owns the object. */
+  public boolean owns(String owner, EntityType type, String key) {
+    return owners.getOrDefault(owner, Map.of()).getOrDefault(type.label(), Set.of()).contains(key);
+  }
+
+  /** Whether a source other than {@code owner} (a legacy record included) owns the object too. */
+  public boolean ownedByAnother(String owner, EntityType type, String key) {
+    return owners.entrySet().stream().anyMatch(e -> !e.getKey().equals(owner)
+        && e.getValue().getOrDefault(type.label(), Set.of()).contains(key));
+  }
+
+  /** {@code owner} owns these objects; a legacy claim on them passes to it (adoption). */
+  public void own(String owner, EntityType type, Collection<String> keys) {
     if (!keys.isEmpty()) {
-      owned.computeIfAbsent(type.label(), k -> new TreeSet<>()).addAll(keys);
+      keys(owner, type.label()).addAll(keys);
+      if (!owner.equals(LEGACY) && owners.containsKey(LEGACY)) {
+        owners.get(LEGACY).getOrDefault(type.label(), new TreeSet<>()).removeAll(keys);
+      }
+      prune();
     }
   }
 
-  public void disown(EntityType type, String key) {
-    Set<String> keys = owned.get(type.label());
-    if (keys != null && keys.remove(key) && keys.isEmpty()) {
-      owned.remove(type.label());
+  /** {@code owner} no longer owns the object. */
+  public void disown(String owner, EntityType type, String key) {
+    Map<String, Set<String>> byType = owners.get(owner);
+    if (byType != null && byType.getOrDefault(type.label(), new TreeSet<>()).remove(key)) {
+      prune();
     }
+  }
+
+  /** The object is gone: nobody owns it any more. */
+  public void forget(EntityType type, String key) {
+    owners.values().forEach(byType -> byType.getOrDefault(type.label(), new TreeSet<>()).remove(key));
+    prune();
   }
 
   public String hash(String key) {
@@ -100,24 +142,46 @@ public final class SyncState {
   public void markRealmCreated(String fromSource) {
     realmCreated = true;
     source = fromSource;
+    legacyOwner = false;
   }
 
+  /** The source that owns the realm (created or first claimed it); null when none does or the record is legacy. */
+  public String realmOwner() {
+    return legacyOwner ? null : source;
+  }
+
+  /** {@code claimant} owns the realm unless another source already does. */
+  public void claimRealm(String claimant) {
+    if (realmOwner() == null) {
+      source = claimant;
+      legacyOwner = false;
+    }
+  }
+
+  /** Forgets the realm's owner (its CR is gone), so that the next claimant takes it over. */
+  public void releaseRealm() {
+    source = null;
+    legacyOwner = false;
+  }
+
+  /** The id recorded with the realm (its owner, or the shared id of a legacy record). */
   public String source() {
     return source;
   }
 
   public String encode() {
     ObjectNode node = Json.object();
-    node.put("v", 1);
+    node.put("v", VERSION);
     if (realmCreated) {
       node.put("realmCreated", true);
+    }
+    if (source != null) {
       node.put("source", source);
     }
-    var ownedNode = node.putObject("owned");
-    owned.forEach((type, keys) -> {
-      if (!keys.isEmpty()) {
-        ownedNode.set(type, Json.array(keys));
-      }
+    var ownersNode = node.putObject("owners");
+    owners.forEach((owner, byType) -> {
+      var typeNode = ownersNode.putObject(owner);
+      byType.forEach((type, keys) -> typeNode.set(type, Json.array(keys)));
     });
     var hashNode = node.putObject("hashes");
     hashes.forEach(hashNode::put);
@@ -127,13 +191,13 @@ public final class SyncState {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SyncState s && owned.equals(s.owned) && hashes.equals(s.hashes) && realmCreated == s.realmCreated
-        && java.util.Objects.equals(source, s.source);
+    return o instanceof SyncState s && owners.equals(s.owners) && hashes.equals(s.hashes)
+        && realmCreated == s.realmCreated && java.util.Objects.equals(source, s.source) && legacyOwner == s.legacyOwner;
   }
 
   @Override
   public int hashCode() {
-    return owned.hashCode() * 31 + hashes.hashCode();
+    return owners.hashCode() * 31 + hashes.hashCode();
   }
 
   private static String gzip(String text) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.keycloakgitops.realmsync.source.GitSettings;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -29,7 +30,9 @@ public final class EventRecorder {
     record(object, "Warning", reason, message);
   }
 
-  private void record(HasMetadata object, String type, String reason, String message) {
+  private void record(HasMetadata object, String type, String reason, String text) {
+    // Tenants read Events: no URL user info (a token) ever goes into one.
+    String message = GitSettings.redact(text);
     String now = Instant.now().toString();
     var event = new EventBuilder()
         .withNewMetadata().withName(object.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))

@@ -18,13 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KeycloakCrTargets implements AutoCloseable {
   private final KubernetesClient client;
   private final Path caFile;
+  private final KeycloakAdmin.Timeouts timeouts;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
   private record Connection(String credentialsHash, KeycloakAdmin admin) {}
 
-  public KeycloakCrTargets(KubernetesClient client, Path caFile) {
+  public KeycloakCrTargets(KubernetesClient client, Path caFile, KeycloakAdmin.Timeouts timeouts) {
     this.client = client;
     this.caFile = caFile;
+    this.timeouts = timeouts;
   }
 
   public KeycloakAdmin admin(String namespace, String keycloakName) {
@@ -55,7 +57,7 @@ public final class KeycloakCrTargets implements AutoCloseable {
         current.admin.close();
       }
       return new Connection(hash, KeycloakAdmin.connect(
-          new KeycloakTarget(url, "master", username, password, null, null, caFile)));
+          new KeycloakTarget(url, "master", username, password, null, null, caFile), timeouts));
     });
     return connection.admin;
   }

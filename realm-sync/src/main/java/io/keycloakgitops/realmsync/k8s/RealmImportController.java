@@ -12,6 +12,7 @@ import io.keycloakgitops.realmsync.service.StatusRegistry;
 import io.keycloakgitops.realmsync.service.SyncMetrics;
 import io.keycloakgitops.realmsync.service.SyncRunner;
 import io.keycloakgitops.realmsync.source.DesiredRealm;
+import io.keycloakgitops.realmsync.source.GitSettings;
 import io.keycloakgitops.realmsync.source.Placeholders;
 import io.keycloakgitops.realmsync.source.RealmFileException;
 import io.keycloakgitops.realmsync.source.RealmParser;
@@ -19,18 +20,29 @@ import io.keycloakgitops.schemas.common.Condition;
 import io.keycloakgitops.schemas.realmimport.KeycloakRealmImportSpec;
 import io.keycloakgitops.schemas.realmimport.KeycloakRealmImportStatus;
 import io.keycloakgitops.schemas.v2beta1.KeycloakRealmImport;
+import io.keycloakgitops.realmsync.source.SourceIds;
+import io.keycloakgitops.schemas.authority.PlaceholderScan;
+import io.keycloakgitops.schemas.authority.RealmGrants;
+import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * conditions (Started while syncing, Done when applied, HasErrors with the reason). Deleting a CR leaves the realm,
  * as upstream does. Placeholders come only from the CR's mapped Secrets and {@code ${secret:name/key}} in its own
  * namespace: never from realm-sync's environment or files, which hold its own credentials.
+ *
+ * <p>Authority: a CR reaches only the realms {@link RealmGrants} grant its namespace ({@code master} only when named),
+ * and a realm of one server belongs to one CR — the one recorded as its owner in the realm while that CR still
+ * claims it, else the oldest claimant (creationTimestamp, then namespace/name). Every CR writes under its own
+ * source id ({@code cr:<namespace>/<name>}), so no other source prunes what it created.
+ *
+ * <p>Work is queued per target Keycloak (one queue each, served in turn by a bounded pool of workers), and every
+ * admin call has bounded timeouts: a slow or hung server delays only its own CRs.
  */
 public final class RealmImportController implements AutoCloseable {
   public static final String SOURCE = "cr";
@@ -54,18 +74,27 @@ public final class RealmImportController implements AutoCloseable {
   private final RealmSyncer.Options options;
   private final Duration resync;
   private final EventRecorder events;
-  private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
-    var thread = new Thread(r, "realm-sync-crs");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final RealmGrants grants;
+  /** Delays (retries) only: the work itself runs on {@link #workers}. */
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "realm-sync-crs-timer"));
+  private final ExecutorService workers;
+  /** One queue per target Keycloak ({@code <namespace>/<keycloakCRName>}). */
+  private final Map<String, TargetQueue> queues = new ConcurrentHashMap<>();
+  private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private final Map<String, DesiredRealm> applied = new ConcurrentHashMap<>();
-  private final Map<String, Integer> failures = new HashMap<>();
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final List<SharedIndexInformer<KeycloakRealmImport>> informers = new ArrayList<>();
 
+  /** The CRs waiting for one target; {@code active} while a worker serves it (at most one at a time). */
+  private static final class TargetQueue {
+    final Deque<String> keys = new ArrayDeque<>();
+    boolean active;
+  }
+
   public RealmImportController(KubernetesClient client, List<String> namespaces, KeycloakCrTargets targets,
-      SyncRunner runner, StatusRegistry status, SyncMetrics metrics, RealmSyncer.Options options, Duration resync) {
+      SyncRunner runner, StatusRegistry status, SyncMetrics metrics, RealmSyncer.Options options, Duration resync,
+      RealmGrants grants, int workerCount) {
     this.client = client;
     this.namespaces = namespaces;
     this.targets = targets;
@@ -74,7 +103,16 @@ public final class RealmImportController implements AutoCloseable {
     this.metrics = metrics;
     this.options = options;
     this.resync = resync;
+    this.grants = grants;
     this.events = new EventRecorder(client);
+    var threads = new AtomicInteger();
+    this.workers = Executors.newFixedThreadPool(workerCount, r -> daemon(r, "realm-sync-crs-" + threads.incrementAndGet()));
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    var thread = new Thread(r, name);
+    thread.setDaemon(true);
+    return thread;
   }
 
   public void start() {
@@ -108,14 +146,63 @@ public final class RealmImportController implements AutoCloseable {
 
   private void enqueue(String key, long delayMillis) {
     if (queued.add(key)) {
-      worker.schedule(() -> {
-        queued.remove(key);
-        process(key);
-      }, delayMillis, TimeUnit.MILLISECONDS);
+      timer.schedule(() -> dispatch(key), delayMillis, TimeUnit.MILLISECONDS);
     }
   }
 
+  /** Queues {@code key} behind its target's other CRs; starts serving that target if no worker does. */
+  private void dispatch(String key) {
+    TargetQueue queue = queues.computeIfAbsent(targetOf(key), t -> new TargetQueue());
+    synchronized (queue) {
+      queue.keys.add(key);
+      if (queue.active) {
+        return;
+      }
+      queue.active = true;
+    }
+    workers.execute(() -> serve(queue));
+  }
+
+  /** One CR of the queue, then back into the pool, so that targets take turns on the workers. */
+  private void serve(TargetQueue queue) {
+    String key;
+    synchronized (queue) {
+      key = queue.keys.poll();
+      if (key == null) {
+        queue.active = false;
+        return;
+      }
+    }
+    queued.remove(key);
+    var lock = running.computeIfAbsent(key, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      process(key);
+    } finally {
+      lock.unlock();
+      if (!workers.isShutdown()) {
+        workers.execute(() -> serve(queue));
+      }
+    }
+  }
+
+  private String targetOf(String key) {
+    String namespace = key.substring(0, key.indexOf('/'));
+    for (var informer : informers) {
+      var cr = informer.getIndexer().getByKey(key);
+      if (cr != null && cr.getSpec() != null) {
+        return namespace + "/" + cr.getSpec().keycloakCRName;
+      }
+    }
+    return namespace + "/";
+  }
+
   private KeycloakRealmImport cached(String key) {
+    return cached(key, true);
+  }
+
+  /** The CR from the informers' cache, else (when {@code orRead}) from the API server. */
+  private KeycloakRealmImport cached(String key, boolean orRead) {
     String[] parts = key.split("/", 2);
     for (var informer : informers) {
       var cr = informer.getIndexer().getByKey(key);
@@ -123,7 +210,7 @@ public final class RealmImportController implements AutoCloseable {
         return cr;
       }
     }
-    return client.resources(KeycloakRealmImport.class).inNamespace(parts[0]).withName(parts[1]).get();
+    return orRead ? client.resources(KeycloakRealmImport.class).inNamespace(parts[0]).withName(parts[1]).get() : null;
   }
 
   private void process(String key) {
@@ -140,6 +227,7 @@ public final class RealmImportController implements AutoCloseable {
       status.remove(key);
       applied.remove(key);
       failures.remove(key);
+      running.remove(key);
       return;
     }
     try {
@@ -156,13 +244,26 @@ public final class RealmImportController implements AutoCloseable {
     long generation = Objects.requireNonNullElse(cr.getMetadata().getGeneration(), 0L);
     String revision = "generation/" + generation;
     RealmStatus realmStatus = status.realm(key, realm, SOURCE);
+    Optional<String> denied = grants.deny(cr.getMetadata().getNamespace(), realm);
+    if (denied.isPresent()) {
+      refuse(cr, key, realmStatus, revision, generation, realm, "not-granted", "RealmNotGranted", denied.get());
+      return;
+    }
+    var forbidden = PlaceholderScan.forbiddenInCr(spec.realm, "spec.realm");
+    if (!forbidden.isEmpty()) {
+      refuse(cr, key, realmStatus, revision, generation, realm, "invalid-file", "InvalidRealm", forbidden.stream()
+          .map(f -> f.field() + ": " + f.message()).collect(Collectors.joining("; ")));
+      return;
+    }
     DesiredRealm desired;
     RealmSyncer syncer;
     try {
       RealmParser.validate(spec.realm, "KeycloakRealmImport " + key + " spec.realm");
       var placeholders = new Placeholders(Map.of(), mappedPlaceholders(cr), ref -> secretValue(cr, ref));
       desired = DesiredRealm.of(realm, "KeycloakRealmImport " + key, spec.realm.deepCopy(), placeholders);
-      syncer = new RealmSyncer(targets.admin(cr.getMetadata().getNamespace(), spec.keycloakCRName), options);
+      syncer = new RealmSyncer(targets.admin(cr.getMetadata().getNamespace(), spec.keycloakCRName),
+          options.withSource(SourceIds.cr(cr.getMetadata().getNamespace(), cr.getMetadata().getName())),
+          owner -> checkClaim(cr, realm, owner));
     } catch (RealmFileException | TargetException | KubernetesClientException e) {
       realmStatus.attempted(revision, "KeycloakRealmImport " + key);
       realmStatus.failed(e.getMessage());
@@ -207,6 +308,67 @@ public final class RealmImportController implements AutoCloseable {
       events.warning(cr, "SyncFailed", outcome.error().getMessage());
       retry(key);
     }
+  }
+
+  /** {@link RealmClaims} on the informers' cache: refuses (before any write) unless {@code cr} may have the realm. */
+  private void checkClaim(KeycloakRealmImport cr, String realm, String owner) {
+    String server = serverOf(cr);
+    String ownerKey = SourceIds.crKey(owner);
+    KeycloakRealmImport recorded = ownerKey == null ? null : cached(ownerKey, false);
+    List<RealmClaims.Claimant> claimants = claimants(realm, server).stream().map(RealmImportController::claimant).toList();
+    RealmClaims.refusal(realm, claimant(cr), owner, recorded != null && claims(recorded, realm, server), claimants)
+        .ifPresent(message -> {
+          throw new RealmSyncer.ClaimRefused(message);
+        });
+  }
+
+  private static RealmClaims.Claimant claimant(KeycloakRealmImport cr) {
+    String created = cr.getMetadata().getCreationTimestamp();
+    return new RealmClaims.Claimant(key(cr), created == null ? Instant.MAX : Instant.parse(created));
+  }
+
+  /** The CRs in the cache that claim {@code realm} on {@code server} and are granted it. */
+  private List<KeycloakRealmImport> claimants(String realm, String server) {
+    var out = new ArrayList<KeycloakRealmImport>();
+    for (var informer : informers) {
+      for (var other : informer.getIndexer().list()) {
+        if (other.getMetadata().getCreationTimestamp() != null && claims(other, realm, server)
+            && grants.allows(other.getMetadata().getNamespace(), realm)) {
+          out.add(other);
+        }
+      }
+    }
+    return out;
+  }
+
+  private boolean claims(KeycloakRealmImport other, String realm, String server) {
+    var spec = other.getSpec();
+    return spec != null && spec.realm != null && realm.equals(Json.text(spec.realm, "realm"))
+        && server != null && server.equals(serverOf(other));
+  }
+
+  /** The server a CR targets: its Keycloak CR's internal URL (two CRs of one server may sit in two namespaces). */
+  private String serverOf(KeycloakRealmImport cr) {
+    String name = cr.getSpec() == null ? null : cr.getSpec().keycloakCRName;
+    if (name == null) {
+      return null;
+    }
+    var keycloak = client.resources(Keycloak.class).inNamespace(cr.getMetadata().getNamespace()).withName(name).get();
+    return keycloak == null || keycloak.getStatus() == null ? null : keycloak.getStatus().internalUrl;
+  }
+
+  /**
+   * Refuses the CR before anything is read from or written to Keycloak; it is looked at again when it changes (or,
+   * for grants, when realm-sync restarts with new ones).
+   */
+  private void refuse(KeycloakRealmImport cr, String key, RealmStatus realmStatus, String revision, long generation,
+      String realm, String metricReason, String eventReason, String message) {
+    realmStatus.attempted(revision, "KeycloakRealmImport " + key);
+    realmStatus.failed(message);
+    metrics.failed(String.valueOf(realm), metricReason);
+    publish(cr, generation, false, message, null);
+    events.warning(cr, eventReason, message);
+    applied.remove(key);
   }
 
   private static String counts(RealmSyncer.Outcome outcome) {
@@ -271,7 +433,7 @@ public final class RealmImportController implements AutoCloseable {
             ok ? "Synced" : "Failed", ok ? "realm applied" : null, generation),
         condition(previous, KeycloakRealmImportStatus.STARTED, Condition.FALSE, ok ? "Synced" : "Failed", null, generation),
         condition(previous, KeycloakRealmImportStatus.HAS_ERRORS, ok ? Condition.FALSE : Condition.TRUE,
-            ok ? "Synced" : "Failed", error, generation));
+            ok ? "Synced" : "Failed", GitSettings.redact(error), generation));
     patchStatus(cr, next);
   }
 
@@ -310,6 +472,7 @@ public final class RealmImportController implements AutoCloseable {
   @Override
   public void close() {
     informers.forEach(SharedIndexInformer::close);
-    worker.shutdownNow();
+    timer.shutdownNow();
+    workers.shutdownNow();
   }
 }

@@ -20,6 +20,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +45,7 @@ import org.keycloak.OAuth2Constants;
  */
 public final class KeycloakAdmin implements AutoCloseable {
   private static final int POOL = 16;
+  private static final Duration LOGOUT_WAIT = Duration.ofSeconds(2);
 
   private final KeycloakTarget target;
   private final Client client;
@@ -52,11 +54,26 @@ public final class KeycloakAdmin implements AutoCloseable {
   private final RequestCounter counter = new RequestCounter();
   private final ExecutorService readers;
 
-  private KeycloakAdmin(KeycloakTarget target, int readParallelism) {
+  /**
+   * How long one admin call may wait to connect and for each read: bounded, so that a hung server fails its own
+   * syncs instead of holding a worker.
+   */
+  public record Timeouts(Duration connect, Duration read) {
+    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60));
+
+    public Timeouts {
+      if (connect.isNegative() || connect.isZero() || read.isNegative() || read.isZero()) {
+        throw new IllegalArgumentException("Keycloak timeouts must be positive");
+      }
+    }
+  }
+
+  private KeycloakAdmin(KeycloakTarget target, int readParallelism, Timeouts timeouts) {
     this.target = target;
     ResteasyClientBuilder builder = ResteasyClientClassicProvider.createClientBuilder();
     builder.connectionPoolSize(POOL).maxPooledPerRoute(POOL)
-        .connectTimeout(5, TimeUnit.SECONDS).readTimeout(180, TimeUnit.SECONDS)
+        .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
+        .readTimeout(timeouts.read().toMillis(), TimeUnit.MILLISECONDS)
         .register(new JacksonProvider(), 100).register(counter);
     if (target.caFile() != null) {
       builder.sslContext(sslContext(target));
@@ -83,7 +100,11 @@ public final class KeycloakAdmin implements AutoCloseable {
   }
 
   public static KeycloakAdmin connect(KeycloakTarget target) {
-    return new KeycloakAdmin(target, 8);
+    return connect(target, Timeouts.DEFAULT);
+  }
+
+  public static KeycloakAdmin connect(KeycloakTarget target, Timeouts timeouts) {
+    return new KeycloakAdmin(target, 8, timeouts);
   }
 
   public KeycloakTarget target() {
@@ -114,10 +135,28 @@ public final class KeycloakAdmin implements AutoCloseable {
     return new RestRealmApi(name);
   }
 
+  /**
+   * Logs out (best effort) and closes the connections. A call hung on the server holds the token manager that
+   * logging out needs: after a short wait the HTTP client is closed under it, which aborts that call, so closing
+   * never waits for the read timeout.
+   */
   @Override
   public void close() {
     readers.shutdownNow();
-    keycloak.close();
+    var logout = new Thread(() -> {
+      try {
+        keycloak.close();
+      } catch (RuntimeException e) {
+        // the client was closed under it: nothing left to log out of
+      }
+    }, "keycloak-logout");
+    logout.setDaemon(true);
+    logout.start();
+    try {
+      logout.join(LOGOUT_WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     client.close();
   }
 

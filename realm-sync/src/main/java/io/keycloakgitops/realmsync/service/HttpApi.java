@@ -9,8 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's plain-HTTP endpoints: {@code GET /status}, {@code /metrics}, {@code /healthz}, {@code /readyz}
- * and the push webhook {@code POST /hooks/git}.
+ * The service's plain-HTTP endpoints, on two ports: the hook port serves only the push webhook
+ * {@code POST /hooks/git} (the one a push Ingress exposes); the management port serves {@code GET /status},
+ * {@code /metrics}, {@code /healthz} and {@code /readyz}, which name every tenant's realms and errors and so stay
+ * inside the cluster.
  */
 public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -25,8 +27,19 @@ public final class HttpApi {
 
   private HttpApi() {}
 
-  public static Javalin start(String bind, int port, StatusRegistry status, SyncMetrics metrics,
-      WebhookVerifier verifier, PushHandler push, BooleanSupplier leader) {
+  /** The hook port: {@code POST /hooks/git} and nothing else. */
+  public static Javalin startHooks(String bind, int port, WebhookVerifier verifier, PushHandler push,
+      BooleanSupplier leader) {
+    return Javalin.create(config -> {
+      config.jetty.host = bind;
+      config.jetty.port = port;
+      config.startup.showJavalinBanner = false;
+      config.routes.post("/hooks/git", ctx -> webhook(ctx, verifier, push, leader));
+    }).start();
+  }
+
+  /** The management port: status, metrics and probes. */
+  public static Javalin startManagement(String bind, int port, StatusRegistry status, SyncMetrics metrics) {
     return Javalin.create(config -> {
       config.jetty.host = bind;
       config.jetty.port = port;
@@ -35,7 +48,6 @@ public final class HttpApi {
       config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
       config.routes.get("/healthz", ctx -> ctx.result("ok"));
       config.routes.get("/readyz", ctx -> ctx.result("ready"));
-      config.routes.post("/hooks/git", ctx -> webhook(ctx, verifier, push, leader));
     }).start();
   }
 

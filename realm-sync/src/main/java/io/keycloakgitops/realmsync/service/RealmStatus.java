@@ -3,6 +3,7 @@ package io.keycloakgitops.realmsync.service;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keycloakgitops.realmsync.RealmSyncer;
 import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.source.GitSettings;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -77,7 +78,7 @@ public final class RealmStatus {
   public synchronized void failed(String message) {
     lastSync = Instant.now();
     result = Result.Failed;
-    error = message;
+    error = GitSettings.redact(message);
     consecutiveFailures++;
   }
 

@@ -2,6 +2,7 @@ package io.keycloakgitops.realmsync.service;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.source.GitSettings;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,7 @@ public final class StatusRegistry {
 
   public void sourceFetched(String source, String description, String revision) {
     var node = Json.object();
-    node.put("source", description);
+    node.put("source", GitSettings.redact(description));
     node.put("revision", revision);
     node.put("lastFetch", Instant.now().toString());
     node.putNull("error");
@@ -35,8 +36,8 @@ public final class StatusRegistry {
   }
 
   public void sourceFailed(String source, String description, String error) {
-    var node = sources.computeIfAbsent(source, k -> Json.object().put("source", description));
-    node.put("error", error);
+    var node = sources.computeIfAbsent(source, k -> Json.object().put("source", GitSettings.redact(description)));
+    node.put("error", GitSettings.redact(error));
     node.put("lastFailure", Instant.now().toString());
   }
 

@@ -1,6 +1,7 @@
 package io.keycloakgitops.realmsync.source;
 
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * A Git source: {@code repo} is an https/ssh/file URL or a local path, {@code path} the folder of realm files in it.
@@ -9,6 +10,8 @@ import java.nio.file.Path;
  */
 public record GitSettings(String repo, String branch, String path, String token, String username, Path sshKeyFile,
     Path knownHostsFile, Path cacheDir) {
+  /** The user info of a URL ({@code https://TOKEN@host}, {@code https://user:TOKEN@host}): a token lives there. */
+  private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/?#\\s]*@");
 
   public GitSettings {
     if (repo == null || repo.isBlank()) {
@@ -28,8 +31,16 @@ public record GitSettings(String repo, String branch, String path, String token,
     return new GitSettings(repo, branch, path, token, username, sshKeyFile, knownHostsFile, dir);
   }
 
+  /**
+   * {@code text} with the user info of every URL in it removed: the one function every repository URL and every
+   * JGit message goes through before it reaches a log, an error, {@code /status}, a metric or an Event.
+   */
+  public static String redact(String text) {
+    return text == null ? null : USER_INFO.matcher(text).replaceAll("$1");
+  }
+
   @Override
   public String toString() {
-    return repo.replaceAll("//[^/@]+@", "//") + "#" + branch + (path.isEmpty() ? "" : ":" + path);
+    return redact(repo) + "#" + branch + (path.isEmpty() ? "" : ":" + path);
   }
 }

@@ -43,7 +43,7 @@ public final class GitSource implements RealmSource {
           : Git.init().setBare(true).setDirectory(cache.toFile()).call();
       this.ssh = settings.sshKeyFile() == null ? null : sshFactory(settings, cache);
     } catch (IOException | GitAPIException e) {
-      throw new SourceException("cannot prepare the Git cache: " + e.getMessage(), e);
+      throw new SourceException("cannot prepare the Git cache: " + GitSettings.redact(e.getMessage()), e);
     }
   }
 
@@ -63,9 +63,45 @@ public final class GitSource implements RealmSource {
         throw new SourceException("branch " + settings.branch() + " not found in " + settings, null);
       }
       return read(ref.getObjectId());
-    } catch (GitAPIException | IOException e) {
-      throw new SourceException("cannot fetch " + settings + ": " + rootMessage(e), e);
+    } catch (GitAPIException | IOException | RuntimeException e) {
+      if (e instanceof SourceException) {
+        throw (SourceException) e;
+      }
+      // JGit messages may quote the URL with its user info (a token): only the redacted text travels on, and not
+      // the exception itself, whose message and causes a logger would print.
+      throw new SourceException("cannot fetch " + settings + ": " + safe(rootMessage(e)), null);
     }
+  }
+
+  /** A message with the URL user info and the token removed, whatever form JGit quoted them in. */
+  private String safe(String message) {
+    String out = GitSettings.redact(message);
+    for (String secret : secrets()) {
+      out = out.replace(secret, "***");
+    }
+    return out;
+  }
+
+  private List<String> secrets() {
+    var out = new ArrayList<String>();
+    if (settings.token() != null && !settings.token().isBlank()) {
+      out.add(settings.token());
+    }
+    var userInfo = java.util.regex.Pattern.compile("://([^/?#\\s]*)@").matcher(settings.repo());
+    if (userInfo.find()) {
+      // The password part of user:password, or the whole user info when a token is given as the user name.
+      String info = userInfo.group(1);
+      String secret = info.substring(info.indexOf(':') + 1);
+      if (!secret.isEmpty()) {
+        out.add(secret);
+        try {
+          out.add(java.net.URLDecoder.decode(secret, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          // not percent-encoded: the literal form is covered
+        }
+      }
+    }
+    return out;
   }
 
   /** URLs (https, ssh, file, scp-like {@code git@host:path}) as given; anything else is a local path. */

@@ -53,7 +53,7 @@ class ExecutorTest {
   void aChangedOwnershipRecordIsWrittenOnceAtTheEnd() {
     var api = new RecordingApi();
     var target = SyncState.empty();
-    target.own(EntityType.CLIENT, List.of("web"));
+    target.own("git:test", EntityType.CLIENT, List.of("web"));
     var outcome = Executor.run(new Plan("test", true, List.of(), List.of()),
         new ApplyContext(api, SyncState.empty(), target, null), 10);
     assertThat(api.calls).containsExactly("PUT ");
@@ -66,7 +66,7 @@ class ExecutorTest {
   void aRealmPutCarriesTheOwnershipRecordAndAFailureStillRecordsWhatWasCreated() {
     var api = new RecordingApi();
     var target = SyncState.empty();
-    target.own(EntityType.CLIENT, List.of("web"));
+    target.own("git:test", EntityType.CLIENT, List.of("web"));
     var ctx = new ApplyContext(api, SyncState.empty(), target, null);
     var settings = Change.update(EntityType.REALM, "test", List.of(), Planner.REALM_EARLY,
         c -> c.putRealm(Json.object().put("displayName", "x"), null));

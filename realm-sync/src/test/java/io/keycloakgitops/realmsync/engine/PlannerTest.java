@@ -9,6 +9,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
+  private static final String SOURCE = "test-source";
   private static final String LIVE = """
       {'realm':'test','id':'r1','enabled':true,'displayName':'Test','attributes':{'frontendUrl':''},
        'clients':[
@@ -36,12 +37,12 @@ class PlannerTest {
     ObjectNode desiredRep = json(desired);
     RealmModel liveModel = live == null ? null : RealmModel.of(json(live));
     return Planner.plan(new Planner.Input(desiredRep, RealmModel.of(desiredRep), liveModel, persisted, policy,
-        new SecretPolicy(Set.of(), persisted), "test-source"));
+        new SecretPolicy(Set.of(), persisted), SOURCE));
   }
 
   private static SyncState owning(EntityType type, String... keys) {
     var state = SyncState.empty();
-    state.own(type, List.of(keys));
+    state.own(SOURCE, type, List.of(keys));
     return state;
   }
 
@@ -67,7 +68,7 @@ class PlannerTest {
   void firstDeclarationOfExistingObjectsOnlyRecordsOwnership() {
     var result = result("{'realm':'test','clients':[{'clientId':'web'}]}", LIVE, SyncState.empty(), PrunePolicy.defaults());
     assertThat(result.plan().changes()).isEmpty();
-    assertThat(result.target().owns(EntityType.CLIENT, "web")).isTrue();
+    assertThat(result.target().owns(SOURCE, EntityType.CLIENT, "web")).isTrue();
   }
 
   @Test
@@ -88,6 +89,39 @@ class PlannerTest {
     assertThat(plan.changes()).filteredOn(c -> c.op() == Operation.DELETE).extracting(Change::key)
         .containsExactly("legacy");
     assertThat(plan.warnings()).anyMatch(w -> w.contains("\"account\" is built in"));
+  }
+
+  /** Which undeclared clients a source deletes, by who owns them: only its own, and only when nobody else does. */
+  @Test
+  void aSourcePrunesOnlyWhatItAloneOwns() {
+    var persisted = SyncState.empty();
+    persisted.own(SOURCE, EntityType.CLIENT, List.of("web", "legacy"));
+    persisted.own("cr:team-a/realm", EntityType.CLIENT, List.of("console-made", "legacy"));
+    var result = result("{'realm':'test','clients':[{'clientId':'web'}]}", LIVE, persisted, PrunePolicy.defaults());
+    assertThat(result.plan().changes()).noneMatch(c -> c.op() == Operation.DELETE);
+    assertThat(result.target().owns(SOURCE, EntityType.CLIENT, "legacy")).as("this source lets go").isFalse();
+    assertThat(result.target().owns("cr:team-a/realm", EntityType.CLIENT, "legacy")).isTrue();
+    assertThat(result.target().owns("cr:team-a/realm", EntityType.CLIENT, "console-made")).isTrue();
+  }
+
+  @Test
+  void legacyOwnershipIsAdoptedByTheDeclaringSourceAndNeverPrunedByAnother() {
+    var persisted = SyncState.fromRealmAttributes(Json.object().put(SyncState.ATTRIBUTE,
+        "{\"v\":1,\"realmCreated\":true,\"source\":\"default\",\"owned\":{\"client\":[\"web\",\"legacy\"]}}"));
+    var result = result("{'realm':'test','clients':[{'clientId':'web'}]}", LIVE, persisted, PrunePolicy.defaults());
+    assertThat(result.plan().changes()).noneMatch(c -> c.op() == Operation.DELETE);
+    assertThat(result.target().owns(SOURCE, EntityType.CLIENT, "web")).isTrue();
+    assertThat(result.target().owns(SyncState.LEGACY, EntityType.CLIENT, "web")).isFalse();
+    assertThat(result.target().owns(SyncState.LEGACY, EntityType.CLIENT, "legacy")).isTrue();
+    assertThat(result.target().realmOwner()).as("the realm is claimed from the shared id").isEqualTo(SOURCE);
+  }
+
+  @Test
+  void aRealmOwnedByAnotherSourceStaysItsOwn() {
+    var persisted = SyncState.empty();
+    persisted.markRealmCreated("cr:team-a/realm");
+    var result = result("{'realm':'test'}", LIVE, persisted, PrunePolicy.defaults());
+    assertThat(result.target().realmOwner()).isEqualTo("cr:team-a/realm");
   }
 
   @Test
@@ -149,7 +183,7 @@ class PlannerTest {
     assertThat(result.plan().realmExists()).isFalse();
     assertThat(result.plan().changes()).singleElement().extracting(Change::describe).isEqualTo("+ realm \"new\"");
     assertThat(result.target().realmCreated()).isTrue();
-    assertThat(result.target().owns(EntityType.CLIENT, "a")).isTrue();
+    assertThat(result.target().owns(SOURCE, EntityType.CLIENT, "a")).isTrue();
   }
 
   @Test

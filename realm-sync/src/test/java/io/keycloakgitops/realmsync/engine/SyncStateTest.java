@@ -7,24 +7,80 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SyncStateTest {
+  private static final String GIT = "git:https://example.com/iam.git#main:realms";
+  private static final String CR = "cr:team-a/import";
+
   @Test
   void roundTripsThroughTheRealmAttribute() {
     var state = SyncState.empty();
-    state.own(EntityType.CLIENT, List.of("web", "api"));
+    state.own(GIT, EntityType.CLIENT, List.of("web", "api"));
+    state.own(CR, EntityType.CLIENT, List.of("api", "app"));
     state.rememberHash("identity-provider/gh/config.clientSecret", "abc");
-    state.markRealmCreated("repo-a");
+    state.markRealmCreated(GIT);
     var attributes = Json.object().put(SyncState.ATTRIBUTE, state.encode());
     var read = SyncState.fromRealmAttributes(attributes);
     assertThat(read).isEqualTo(state);
-    assertThat(read.owns(EntityType.CLIENT, "web")).isTrue();
-    assertThat(read.owns(EntityType.USER, "web")).isFalse();
-    assertThat(read.source()).isEqualTo("repo-a");
+    assertThat(read.owns(GIT, EntityType.CLIENT, "web")).isTrue();
+    assertThat(read.owns(CR, EntityType.CLIENT, "web")).isFalse();
+    assertThat(read.owns(GIT, EntityType.USER, "web")).isFalse();
+    assertThat(read.realmOwner()).isEqualTo(GIT);
+  }
+
+  /** The ownership filter: (owner asking, object) → owns it, someone else owns it too. */
+  @Test
+  void ownershipIsPerSource() {
+    var state = SyncState.empty();
+    state.own(GIT, EntityType.CLIENT, List.of("shared", "git-only"));
+    state.own(CR, EntityType.CLIENT, List.of("shared", "cr-only"));
+    record Row(String owner, String key, boolean owns, boolean another) {}
+    for (var row : List.of(
+        new Row(GIT, "git-only", true, false),
+        new Row(GIT, "shared", true, true),
+        new Row(GIT, "cr-only", false, true),
+        new Row(CR, "git-only", false, true),
+        new Row(CR, "cr-only", true, false),
+        new Row(CR, "nobody", false, false))) {
+      assertThat(state.owns(row.owner(), EntityType.CLIENT, row.key())).as("%s owns %s", row.owner(), row.key())
+          .isEqualTo(row.owns());
+      assertThat(state.ownedByAnother(row.owner(), EntityType.CLIENT, row.key()))
+          .as("another than %s owns %s", row.owner(), row.key()).isEqualTo(row.another());
+    }
+    state.forget(EntityType.CLIENT, "shared");
+    assertThat(state.owns(GIT, EntityType.CLIENT, "shared") || state.owns(CR, EntityType.CLIENT, "shared")).isFalse();
+  }
+
+  @Test
+  void aVersionOneRecordIsLegacyOwnedUntilAdopted() {
+    var state = SyncState.fromRealmAttributes(Json.object().put(SyncState.ATTRIBUTE,
+        "{\"v\":1,\"realmCreated\":true,\"source\":\"default\",\"owned\":{\"client\":[\"web\",\"old\"]}}"));
+    assertThat(state.realmOwner()).as("a shared id owns nothing").isNull();
+    assertThat(state.owns(SyncState.LEGACY, EntityType.CLIENT, "old")).isTrue();
+    assertThat(state.ownedByAnother(GIT, EntityType.CLIENT, "old")).isTrue();
+    state.own(GIT, EntityType.CLIENT, List.of("web"));
+    state.claimRealm(GIT);
+    assertThat(state.owns(SyncState.LEGACY, EntityType.CLIENT, "web")).isFalse();
+    assertThat(state.owns(GIT, EntityType.CLIENT, "web")).isTrue();
+    assertThat(state.realmOwner()).isEqualTo(GIT);
+    assertThat(state.realmCreated()).isTrue();
+  }
+
+  @Test
+  void aClaimedRealmKeepsItsOwnerUntilReleased() {
+    var state = SyncState.empty();
+    state.claimRealm(CR);
+    state.claimRealm("cr:team-a/second");
+    assertThat(state.realmOwner()).isEqualTo(CR);
+    state.releaseRealm();
+    state.claimRealm("cr:team-a/second");
+    assertThat(state.realmOwner()).isEqualTo("cr:team-a/second");
+    assertThat(SyncState.fromRealmAttributes(Json.object().put(SyncState.ATTRIBUTE, state.encode())).realmOwner())
+        .isEqualTo("cr:team-a/second");
   }
 
   @Test
   void largeRecordsAreCompressed() {
     var state = SyncState.empty();
-    state.own(EntityType.USER, IntStream.range(0, 1000).mapToObj(i -> "user-" + i).toList());
+    state.own(GIT, EntityType.USER, IntStream.range(0, 1000).mapToObj(i -> "user-" + i).toList());
     String encoded = state.encode();
     assertThat(encoded).startsWith("gz:").hasSizeLessThan(6000);
     assertThat(SyncState.fromRealmAttributes(Json.object().put(SyncState.ATTRIBUTE, encoded))).isEqualTo(state);
@@ -34,9 +90,9 @@ class SyncStateTest {
   void missingRecordIsEmptyAndDisownForgets() {
     var state = SyncState.fromRealmAttributes(null);
     assertThat(state).isEqualTo(SyncState.empty());
-    state.own(EntityType.GROUP, List.of("/a"));
+    state.own(GIT, EntityType.GROUP, List.of("/a"));
     state.rememberHash("group//a/x", "h");
-    state.disown(EntityType.GROUP, "/a");
+    state.disown(GIT, EntityType.GROUP, "/a");
     state.forgetHashes("group//a/");
     assertThat(state).isEqualTo(SyncState.empty());
   }
