@@ -21,7 +21,7 @@ public final class WebhookMetrics {
     return registry;
   }
 
-  /** @param result allowed, denied, patched or bad_request */
+  /** @param result allowed, denied, patched, bad_request, too_large (413) or too_many (429) */
   public void request(String endpoint, String kind, String operation, String result) {
     Counter.builder("webhook.requests").description("Admission requests by endpoint, kind, operation and result")
         .tags("endpoint", endpoint, "kind", kind, "operation", operation, "result", result)

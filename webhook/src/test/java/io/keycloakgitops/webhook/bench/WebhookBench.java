@@ -40,7 +40,9 @@ import org.HdrHistogram.Recorder;
  * <p>Arguments (all optional): seconds per run (default 20), connections for the saturated run (default 16).
  */
 public final class WebhookBench {
-  private static final Path JAR = Path.of("webhook/target/webhook.jar");
+  /** From the repository root (the benchmark) or the module directory (failsafe runs ITs there). */
+  static final Path JAR = Files.isRegularFile(Path.of("webhook/target/webhook.jar"))
+      ? Path.of("webhook/target/webhook.jar") : Path.of("target/webhook.jar");
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   /** JVM options of the webhook process, e.g. -Dbench.serverJvm="-Xmx128m -XX:+UseG1GC" to compare collectors. */
   /** Which runs, e.g. -Dbench.runs=/validate:typical to compare JVM options quickly; default all. */
