@@ -1,6 +1,7 @@
 package io.keycloakgitops.webhook.admission;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -20,6 +21,7 @@ import io.keycloakgitops.webhook.rules.Findings;
 import io.keycloakgitops.webhook.rules.NamespacePolicy;
 import io.keycloakgitops.webhook.rules.Review;
 import io.keycloakgitops.webhook.rules.Validator;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -118,12 +120,41 @@ public final class AdmissionHandler {
     return answer;
   }
 
+  /**
+   * The answer as JSON, written field by field: the same document Jackson makes of fabric8's model, at a fraction
+   * of the cost (the model's serializers were a measurable share of a request in the /validate profile).
+   */
   public byte[] serialize(AdmissionReview review) {
-    try {
-      return Json.MAPPER.writeValueAsBytes(review);
-    } catch (JsonProcessingException e) {
+    AdmissionResponse response = review.getResponse();
+    var out = new ByteArrayOutputStream(256);
+    try (JsonGenerator json = Json.MAPPER.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("apiVersion", API_VERSION);
+      json.writeStringField("kind", KIND);
+      json.writeObjectFieldStart("response");
+      json.writeStringField("uid", response.getUid());
+      json.writeBooleanField("allowed", Boolean.TRUE.equals(response.getAllowed()));
+      if (response.getPatchType() != null) {
+        json.writeStringField("patchType", response.getPatchType());
+        json.writeStringField("patch", response.getPatch());
+      }
+      if (response.getStatus() != null) {
+        json.writeFieldName("status");
+        Json.MAPPER.writeValue(json, response.getStatus());
+      }
+      if (response.getWarnings() != null && !response.getWarnings().isEmpty()) {
+        json.writeArrayFieldStart("warnings");
+        for (String warning : response.getWarnings()) {
+          json.writeString(warning);
+        }
+        json.writeEndArray();
+      }
+      json.writeEndObject();
+      json.writeEndObject();
+    } catch (IOException e) {
       throw new IllegalStateException("cannot serialize the AdmissionReview response", e);
     }
+    return out.toByteArray();
   }
 
   /**

@@ -163,6 +163,21 @@ class AdmissionHandlerTest {
   }
 
   @Test
+  void theWrittenAnswerIsWhatJacksonMakesOfTheModel() throws Exception {
+    var denied = keycloak("http:\n  tlsSecret: kc-tls\nhostname:\n  hostname: sso\nunsupported:\n  podTemplate:\n"
+        + "    spec:\n      hostNetwork: true\n");
+    var configMap = Manifests.yaml("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+    List<AdmissionReview> answers = List.of(
+        handler.handle(Endpoint.VALIDATE, Reviews.create(denied)),
+        handler.handle(Endpoint.MUTATE, Reviews.create(fixture("upstream/keycloak-basic.yaml"))),
+        handler.handle(Endpoint.VALIDATE, Reviews.create(configMap)),
+        handler.handle(Endpoint.VALIDATE, Reviews.create(validKeycloak())));
+    for (AdmissionReview answer : answers) {
+      assertThat(Json.MAPPER.readTree(handler.serialize(answer))).isEqualTo(Json.MAPPER.valueToTree(answer));
+    }
+  }
+
+  @Test
   void mutateReturnsAJsonPatchThatAppliesTheDefaults() throws Exception {
     ObjectNode object = fixture("upstream/keycloak-basic.yaml");
     var response = handler.handle(Endpoint.MUTATE, Reviews.create(object)).getResponse();
