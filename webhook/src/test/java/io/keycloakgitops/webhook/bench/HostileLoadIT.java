@@ -79,6 +79,8 @@ class HostileLoadIT {
       // Some were parsed up to the token limit (413), the others turned away before being read (429).
       assertThat(outcomes).containsKey("413").doesNotContainKey("500").doesNotContainKey("200");
       assertThat(outcomes.keySet()).allMatch(o -> o.equals("413") || o.equals("429") || o.equals("connection closed"));
+      assertThat(outcomes.getOrDefault("429", new AtomicInteger()).get()
+          + outcomes.getOrDefault("connection closed", new AtomicInteger()).get()).as("turned away unread").isPositive();
 
       try (var connection = new WebhookBench.Connection(server.port)) {
         assertThat(connection.post("/validate", normal)).isEqualTo(200);
