@@ -187,6 +187,8 @@ spec:
       {{- include "kg.selectorLabels" . | nindent 6 }}
   policyTypes: ["Ingress"{{ if $np.egress.enabled }}, "Egress"{{ end }}]
   ingress:
+    {{- /* "rules": several (ports, from) pairs; otherwise one rule of "ports" and "from". */}}
+    {{- range (.rules | default (list (dict "ports" .ports "from" .from))) }}
     - ports:
         {{- range .ports }}
         - port: {{ . }}
@@ -196,6 +198,7 @@ spec:
       from:
         {{- toYaml . | nindent 8 }}
       {{- end }}
+    {{- end }}
   {{- if $np.egress.enabled }}
   egress:
     {{- if $np.egress.dns }}
@@ -225,6 +228,20 @@ spec:
 {{- end -}}
 
 {{/* Role + RoleBinding for leader election in the release namespace, limited to the Lease .lease when given. */}}
+{{- /* The webhook's policy file: webhook.policy plus the realm grants (empty when neither is set). */ -}}
+{{- define "kg.webhookPolicy" -}}
+{{- $policy := deepCopy .Values.webhook.policy -}}
+{{- if .Values.realmGrants }}
+{{- $_ := set $policy "realmGrants" .Values.realmGrants }}
+{{- end }}
+{{- if $policy }}{{ toYaml $policy }}{{ end }}
+{{- end -}}
+
+{{- /* Namespaces the reconciler never watches in cluster-wide mode. */ -}}
+{{- define "kg.reconcilerExcluded" -}}
+{{- join "," (uniq (concat (list "kube-system" .Release.Namespace) .Values.reconciler.excludeNamespaces)) -}}
+{{- end -}}
+
 {{- define "kg.leaseRole" -}}
 {{- $name := printf "%s-leader-election" (include "kg.componentName" .) -}}
 apiVersion: rbac.authorization.k8s.io/v1

@@ -31,7 +31,8 @@ public final class PolicyFile implements Supplier<NamespacePolicy>, AutoCloseabl
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid policy file " + file + ": " + e.getMessage(), e);
     }
-    LOG.info("namespace policy from {}: {} relaxation(s)", file, policy.namespaces().size());
+    LOG.info("namespace policy from {}: {} relaxation(s), {} realm grant(s)", file, policy.namespaces().size(),
+        policy.realmGrants().grants().size());
     poller = new Poller("webhook-policy-file", pollInterval, this::reloadIfChanged);
   }
 
@@ -53,7 +54,8 @@ public final class PolicyFile implements Supplier<NamespacePolicy>, AutoCloseabl
     }
     try {
       policy = NamespacePolicy.parse(text);
-      LOG.info("namespace policy reloaded from {}: {} relaxation(s)", file, policy.namespaces().size());
+      LOG.info("namespace policy reloaded from {}: {} relaxation(s), {} realm grant(s)", file,
+          policy.namespaces().size(), policy.realmGrants().grants().size());
     } catch (IllegalArgumentException e) {
       LOG.error("invalid policy file {}; keeping the last good policy: {}", file, e.getMessage());
     }

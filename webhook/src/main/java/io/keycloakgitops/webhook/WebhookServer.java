@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.keycloakgitops.webhook.admission.AdmissionHandler;
 import io.keycloakgitops.webhook.admission.AdmissionHandler.Endpoint;
 import io.keycloakgitops.webhook.admission.BadRequestException;
+import io.keycloakgitops.webhook.admission.ParseBudget;
 import io.keycloakgitops.webhook.admission.WebhookMetrics;
 import io.keycloakgitops.webhook.rules.NamespacePolicy;
 import io.keycloakgitops.webhook.rules.Validator;
@@ -94,6 +95,10 @@ public final class WebhookServer implements AutoCloseable {
     var metrics = new WebhookMetrics(registry);
     CompletableFuture<AdmissionHandler> handler =
         validator.thenApply(loaded -> new AdmissionHandler(loaded, policy, metrics));
+    ParseBudget budget = ParseBudget.forThisJvm();
+    Gauge.builder("webhook.parse.budget.available", budget, ParseBudget::available).baseUnit("kibibytes")
+        .description("Heap still free for parsing reviews (of " + budget.capacity() + " KiB); 0 means 429s")
+        .register(registry);
     var ready = new AtomicBoolean();
     Javalin app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
@@ -118,8 +123,8 @@ public final class WebhookServer implements AutoCloseable {
         connector.setPort(config.port());
         return connector;
       });
-      javalin.routes.post("/validate", ctx -> admit(ctx, handler.join(), metrics, Endpoint.VALIDATE));
-      javalin.routes.post("/mutate", ctx -> admit(ctx, handler.join(), metrics, Endpoint.MUTATE));
+      javalin.routes.post("/validate", ctx -> admit(ctx, handler.join(), metrics, budget, Endpoint.VALIDATE));
+      javalin.routes.post("/mutate", ctx -> admit(ctx, handler.join(), metrics, budget, Endpoint.MUTATE));
       javalin.routes.get("/healthz", ctx -> ctx.result("ok\n"));
       javalin.routes.get("/readyz", ctx -> ctx.status(ready.get() ? 200 : 503).result(ready.get() ? "ok\n" : "not ready\n"));
       javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -151,36 +156,50 @@ public final class WebhookServer implements AutoCloseable {
     return server;
   }
 
-  private static void admit(Context ctx, AdmissionHandler handler, WebhookMetrics metrics, Endpoint endpoint)
-      throws IOException {
+  private static void admit(Context ctx, AdmissionHandler handler, WebhookMetrics metrics, ParseBudget budget,
+      Endpoint endpoint) throws IOException {
     var sample = io.micrometer.core.instrument.Timer.start();
+    String endpointName = endpoint.name().toLowerCase(Locale.ROOT);
     try {
       String contentType = ctx.header("Content-Type");
       if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-        metrics.request(endpoint.name().toLowerCase(), "", "", "bad_request");
-        badRequest(ctx, "Content-Type must be application/json, not " + (contentType == null ? "missing" : contentType));
-        return;
-      }
-      if (ctx.req().getContentLengthLong() > AdmissionHandler.MAX_BODY_BYTES) {
-        metrics.request(endpoint.name().toLowerCase(), "", "", "bad_request");
-        drainOversizedBody(ctx);
-        badRequest(ctx, "request body larger than " + AdmissionHandler.MAX_BODY_BYTES + " bytes");
+        metrics.request(endpointName, "", "", "bad_request");
+        badRequest(ctx, 400, "Content-Type must be application/json, not " + (contentType == null ? "missing" : contentType));
         return;
       }
       long declared = ctx.req().getContentLengthLong();
-      // A chunked body is read one byte past the limit, so that one too large is recognised as such.
-      byte[] body = ctx.req().getInputStream().readNBytes(declared >= 0 ? (int) declared : AdmissionHandler.MAX_BODY_BYTES + 1);
-      if (body.length > AdmissionHandler.MAX_BODY_BYTES) {
+      if (declared > AdmissionHandler.MAX_BODY_BYTES) {
+        metrics.request(endpointName, "", "", "too_large");
         drainOversizedBody(ctx);
+        badRequest(ctx, 413, "request body larger than " + AdmissionHandler.MAX_BODY_BYTES + " bytes");
+        return;
       }
-      byte[] response = handler.serialize(handler.handle(endpoint, body));
-      // Written straight to the servlet stream: ctx.result() would copy it once more through a buffer, and
-      // ctx.outputStream() gzips bodies over 1,500 bytes, which would no longer match the declared length.
-      ctx.contentType("application/json");
-      ctx.res().setContentLength(response.length);
-      ctx.res().getOutputStream().write(response);
+      int weight = ParseBudget.weight(declared);
+      if (!budget.tryAcquire(weight)) {
+        // Unread: reading it is what the budget protects. The connection closes after the answer.
+        metrics.request(endpointName, "", "", "too_many");
+        ctx.header("Connection", "close").header("Retry-After", "1");
+        badRequest(ctx, 429, "too many large reviews in progress; retry");
+        return;
+      }
+      try {
+        // A chunked body is read one byte past the limit, so that one too large is recognised as such.
+        byte[] body = ctx.req().getInputStream().readNBytes(declared >= 0 ? (int) declared
+            : AdmissionHandler.MAX_BODY_BYTES + 1);
+        if (body.length > AdmissionHandler.MAX_BODY_BYTES) {
+          drainOversizedBody(ctx);
+        }
+        byte[] response = handler.serialize(handler.handle(endpoint, body));
+        // Written straight to the servlet stream: ctx.result() would copy it once more through a buffer, and
+        // ctx.outputStream() gzips bodies over 1,500 bytes, which would no longer match the declared length.
+        ctx.contentType("application/json");
+        ctx.res().setContentLength(response.length);
+        ctx.res().getOutputStream().write(response);
+      } finally {
+        budget.release(weight);
+      }
     } catch (BadRequestException e) {
-      badRequest(ctx, e.getMessage());
+      badRequest(ctx, e.status(), e.getMessage());
     } finally {
       sample.stop(metrics.latency(endpoint));
     }
@@ -200,8 +219,8 @@ public final class WebhookServer implements AutoCloseable {
     }
   }
 
-  private static void badRequest(Context ctx, String reason) {
-    ctx.status(400).contentType("text/plain; charset=utf-8").result(reason + "\n");
+  private static void badRequest(Context ctx, int status, String reason) {
+    ctx.status(status).contentType("text/plain; charset=utf-8").result(reason + "\n");
   }
 
   private static TlsSource tlsSource(WebhookConfig config, PrometheusMeterRegistry registry) {

@@ -177,6 +177,27 @@ class AdmissionIT {
         .doesNotContain("not-a-placeholder");
   }
 
+  static String realmImport(String name, String realm) {
+    return "apiVersion: k8s.keycloak.org/v2beta1\nkind: KeycloakRealmImport\nmetadata:\n  name: " + name + "\n"
+        + "spec:\n  keycloakCRName: example-kc\n  realm:\n" + realm.indent(4);
+  }
+
+  @Test
+  void realmImportsCannotReadTheServicesFilesOrEnvironmentNorTargetMaster() {
+    var token = apply(realmImport("token", "realm: acme\ndisplayName: "
+        + "\"${file:/var/run/secrets/kubernetes.io/serviceaccount/token}\""));
+    assertThat(token.ok()).isFalse();
+    assertThat(token.stderr()).contains("The KeycloakRealmImport \"token\" is invalid")
+        .contains("spec.realm.displayName: Forbidden: ${file:} placeholders are refused in KeycloakRealmImport CRs");
+    var environ = apply(realmImport("environ", "realm: acme\nsmtpServer:\n  password: \"${env:KEYCLOAK_PASSWORD}\""));
+    assertThat(environ.stderr()).contains("spec.realm.smtpServer.password: Forbidden: ${env:} placeholders are refused");
+    var master = apply(realmImport("admin", "realm: master"));
+    assertThat(master.stderr()).contains("spec.realm.realm: Forbidden: realm master is refused");
+    for (String name : new String[] {"token", "environ", "admin"}) {
+      assertThat(cluster.kubectl("get", "keycloakrealmimport", name, "-n", namespace).ok()).as(name).isFalse();
+    }
+  }
+
   @Test
   void namespacesOutsideTheSelectorAreNotIntercepted() {
     String other = cluster.createNamespace("webhook-it-other");

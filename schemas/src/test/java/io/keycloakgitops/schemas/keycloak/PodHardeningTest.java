@@ -63,6 +63,24 @@ class PodHardeningTest {
     assertThat(PodHardening.harden(null).getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
   }
 
+  @Test
+  void neverModifiesTheSecurityContextsItsInputAlreadyHas() {
+    PodTemplateSpec template = new PodTemplateSpecBuilder().withNewSpec()
+        .withNewSecurityContext().withRunAsUser(1000L).endSecurityContext()
+        .addNewContainer().withName("keycloak").withNewSecurityContext().withPrivileged(false).endSecurityContext()
+        .endContainer()
+        .addNewInitContainer().withName("init").withNewSecurityContext().withNewCapabilities().addToAdd("NET_ADMIN")
+        .endCapabilities().endSecurityContext().endInitContainer()
+        .addNewEphemeralContainer().withName("debug").withNewSecurityContext().endSecurityContext().endEphemeralContainer()
+        .endSpec().build();
+    PodTemplateSpec before = new PodTemplateSpecBuilder(template).build();
+    PodTemplateSpec hardened = PodHardening.harden(template);
+    assertThat(template).isEqualTo(before);
+    assertThat(hardened).isNotEqualTo(before);
+    assertThat(hardened.getSpec().getInitContainers().getFirst().getSecurityContext().getCapabilities().getDrop())
+        .containsExactly("ALL");
+  }
+
   private static void isRestricted(SecurityContext context) {
     assertThat(context.getAllowPrivilegeEscalation()).isFalse();
     assertThat(context.getPrivileged()).isFalse();

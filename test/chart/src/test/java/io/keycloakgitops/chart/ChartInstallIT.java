@@ -265,13 +265,16 @@ class ChartInstallIT {
 
   @Test
   @Order(4)
-  void watchNamespacesConfineTheReconcilerToThem() {
+  void watchNamespacesConfineTheReconcilerAndRealmSyncToThem() {
     String other = cluster.createNamespace("kg-other");
     String scoped = "s" + release;
     ChartCluster.helm("install", scoped, Tools.chartDir().toString(), "--namespace", namespace,
-        "--set", "webhook.failurePolicy=Ignore", "--set", "realmSync.enabled=false", "--set", "reconciler.watchNamespaces={" + apps + "}",
+        "--set", "webhook.failurePolicy=Ignore", "--set", "reconciler.watchNamespaces={" + apps + "}",
         "--set", "reconciler.manageServiceMonitors=true");
-    try (KubernetesClient reconciler = impersonate(scoped + "-keycloak-gitops", "reconciler")) {
+    String secret = kubeSystemSecret();
+    try (KubernetesClient reconciler = impersonate(scoped + "-keycloak-gitops", "reconciler");
+        KubernetesClient realmSync = impersonate(scoped + "-keycloak-gitops", "realm-sync");
+        KubernetesClient webhook = impersonate(scoped + "-keycloak-gitops", "webhook")) {
       allowed(() -> reconciler.resources(Keycloak.class).inNamespace(apps).list());
       allowed(() -> reconciler.secrets().inNamespace(apps).list());
       assertThat(canI(reconciler, "create", "monitoring.coreos.com", "servicemonitors", apps)).isTrue();
@@ -281,9 +284,52 @@ class ChartInstallIT {
       forbidden(() -> reconciler.resources(Keycloak.class).inAnyNamespace().list());
       forbidden(() -> reconciler.secrets().inNamespace(other).list());
       forbidden(() -> reconciler.secrets().inNamespace(namespace).list());
+
+      allowed(() -> realmSync.resources(KeycloakRealmImport.class).inNamespace(apps).list());
+      allowed(() -> realmSync.resources(Keycloak.class).inNamespace(apps).list());
+      allowed(() -> realmSync.secrets().inNamespace(apps).withName("kc-admin").get());
+      // Its own namespace: the ownership HMAC key (created once) and labelled Secrets for ${secret:} from Git.
+      allowed(() -> realmSync.secrets().inNamespace(namespace).withName(scoped + "-keycloak-gitops-realm-sync-ownership-key").get());
+      assertThat(canI(realmSync, "create", "", "secrets", namespace)).isTrue();
+      forbidden(() -> realmSync.resources(KeycloakRealmImport.class).inAnyNamespace().list());
+      forbidden(() -> realmSync.resources(KeycloakRealmImport.class).inNamespace(other).list());
+      forbidden(() -> realmSync.secrets().inNamespace(other).withName("kc-admin").get());
+      forbidden(() -> realmSync.secrets().inNamespace(apps).list());
+
+      // The attack of hole 6: no ServiceAccount of the chart reads a Secret in kube-system.
+      for (KubernetesClient component : List.of(reconciler, realmSync, webhook)) {
+        forbidden(() -> component.secrets().inNamespace("kube-system").withName(secret).get(),
+            () -> component.secrets().inNamespace("kube-system").list());
+      }
     } finally {
       ChartCluster.helm("uninstall", scoped, "--namespace", namespace);
     }
+  }
+
+  @Test
+  @Order(4)
+  void clusterWideModeReachesKubeSystemSecretsOnlyAsDocumented() {
+    String secret = kubeSystemSecret();
+    try (KubernetesClient reconciler = impersonate("reconciler"); KubernetesClient realmSync = impersonate("realm-sync");
+        KubernetesClient webhook = impersonate("webhook")) {
+      forbidden(() -> webhook.secrets().inNamespace("kube-system").withName(secret).get(),
+          () -> webhook.secrets().inNamespace("kube-system").list());
+      forbidden(() -> realmSync.secrets().inNamespace("kube-system").list());
+      // docs/chart.md says so plainly: without watchNamespaces the controllers reach Secrets in every namespace
+      // (the reconciler writes each Keycloak's admin Secret; realm-sync reads it and the placeholder Secrets).
+      allowed(() -> realmSync.secrets().inNamespace("kube-system").withName(secret).get());
+      allowed(() -> reconciler.secrets().inNamespace("kube-system").withName(secret).get());
+    }
+  }
+
+  /** A Secret in kube-system, the target of the RBAC attack. */
+  private static String kubeSystemSecret() {
+    String name = "kg-rbac-target";
+    if (admin.secrets().inNamespace("kube-system").withName(name).get() == null) {
+      admin.secrets().inNamespace("kube-system").resource(new SecretBuilder().withNewMetadata().withName(name)
+          .endMetadata().addToStringData("token", "cluster-admin").build()).create();
+    }
+    return name;
   }
 
   @Test

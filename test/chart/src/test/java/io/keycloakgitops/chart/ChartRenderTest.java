@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keycloakgitops.schemas.Schemas;
+import io.keycloakgitops.schemas.authority.RealmGrants;
 import io.keycloakgitops.testsupport.ProcessResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -190,6 +191,91 @@ class ChartRenderTest {
     assertThat(texts(clusterRole.path("rules").get(0).path("resources"))).containsExactly("customresourcedefinitions");
     assertThat(manifests.ofKind("Role").filter(r -> r.path("metadata").path("name").asText().equals("kg-full-reconciler"))
         .map(r -> r.path("metadata").path("namespace").asText())).containsExactlyInAnyOrder("team-a", "team-b");
+  }
+
+  @Test
+  void watchNamespacesConfineRealmSyncToThemAndItsOwnNamespace() {
+    Manifests manifests = Helm.render("kg", NS, "--values", Helm.fullValues().toString());
+    assertThat(manifests.find("ClusterRole", "kg-full-realm-sync")).isEmpty();
+    assertThat(manifests.find("ClusterRoleBinding", "kg-full-realm-sync")).isEmpty();
+    assertThat(manifests.ofKind("Role").filter(r -> r.path("metadata").path("name").asText().equals("kg-full-realm-sync"))
+        .map(r -> r.path("metadata").path("namespace").asText())).containsExactlyInAnyOrder("team-a", "team-b");
+    assertThat(manifests.get("Role", "kg-full-realm-sync-own").path("metadata").path("namespace").asText()).isEqualTo(NS);
+    assertThat(env(container(manifests, "kg-full-realm-sync"))).containsEntry("WATCH_NAMESPACES", "team-a,team-b");
+    // Only Roles in the watched namespaces: nothing reaches kube-system.
+    assertThat(manifests.ofKind("Role", "RoleBinding").map(r -> r.path("metadata").path("namespace").asText()))
+        .doesNotContain("kube-system");
+  }
+
+  @Test
+  void clusterWideModeExcludesKubeSystemAndTheReleaseNamespaceFromTheReconciler() {
+    Manifests defaults = Helm.render("kg", NS);
+    assertThat(env(container(defaults, "kg-keycloak-gitops-reconciler")))
+        .containsEntry("EXCLUDE_NAMESPACES", "kube-system," + NS);
+    Manifests full = Helm.render("kg", NS, "--values", Helm.fullValues().toString(), "--set",
+        "reconciler.watchNamespaces=null");
+    assertThat(env(container(full, "kg-full-reconciler"))).containsEntry("EXCLUDE_NAMESPACES", "kube-system," + NS + ",legacy");
+  }
+
+  @Test
+  void realmGrantsReachTheWebhookPolicyAndRealmSyncAsOneList() throws IOException {
+    Manifests manifests = Helm.render("kg", NS, "--values", Helm.fullValues().toString());
+    JsonNode policy = Manifests.YAML.readTree(manifests.get("ConfigMap", "kg-full-webhook-policy").path("data")
+        .path("policy.yaml").asText());
+    String grantsFile = manifests.get("ConfigMap", "kg-full-realm-sync-realm-grants").path("data")
+        .path("realm-grants.yaml").asText();
+    assertThat(Manifests.YAML.readTree(grantsFile).path("grants")).isEqualTo(policy.path("realmGrants"));
+    var grants = RealmGrants.parse(grantsFile);
+    assertThat(grants.allows("platform", "master")).isTrue();
+    assertThat(grants.allows("team-a", "team-b")).isTrue();
+    assertThat(grants.allows("team-a", "master")).isFalse();
+    assertThat(policy.path("namespaces").isArray()).as("the relaxations stay beside the grants").isTrue();
+
+    JsonNode realmSync = container(manifests, "kg-full-realm-sync");
+    assertThat(env(realmSync)).containsEntry("REALM_GRANTS_FILE", "/etc/keycloak-gitops/realm-grants/realm-grants.yaml")
+        .containsEntry("PLACEHOLDER_ENV_PREFIX", "IDP_").containsEntry("PLACEHOLDER_DIR", "/etc/keycloak-gitops/placeholders")
+        .containsEntry("MAX_DELETIONS", "10").containsEntry("MANAGEMENT_PORT", "9091")
+        .containsEntry("OWNERSHIP_KEY_SECRET", "kg-full-realm-sync-ownership-key");
+    assertThat(realmSync.path("volumeMounts").toString()).contains("/etc/keycloak-gitops/realm-grants")
+        .contains("/etc/keycloak-gitops/placeholders");
+
+    Manifests defaults = Helm.render("kg", NS);
+    assertThat(defaults.find("ConfigMap", "kg-keycloak-gitops-webhook-policy")).isEmpty();
+    assertThat(defaults.find("ConfigMap", "kg-keycloak-gitops-realm-sync-realm-grants")).isEmpty();
+    assertThat(env(container(defaults, "kg-keycloak-gitops-realm-sync"))).doesNotContainKey("REALM_GRANTS_FILE")
+        .doesNotContainKey("PLACEHOLDER_DIR").containsEntry("PLACEHOLDER_ENV_PREFIX", "REALM_")
+        .containsEntry("MAX_DELETIONS", "25").containsEntry("MANAGEMENT_PORT", "8081");
+    Manifests grantsOnly = Helm.render("kg", NS, "--set", "realmGrants[0].namespace=a", "--set", "realmGrants[0].realms[0]=a");
+    JsonNode webhook = container(grantsOnly, "kg-keycloak-gitops-webhook");
+    assertThat(env(webhook)).containsEntry("WEBHOOK_POLICY_FILE", "/etc/keycloak-gitops/policy/policy.yaml");
+  }
+
+  @ParameterizedTest(name = "{0} values")
+  @MethodSource("valueSets")
+  void statusAndMetricsAreOnTheManagementPortThatNoIngressReaches(String name, String[] values) {
+    Manifests manifests = Helm.render("kg", NS, values);
+    String fullname = name.equals("full") ? "kg-full" : "kg-keycloak-gitops";
+    JsonNode realmSync = container(manifests, fullname + "-realm-sync");
+    for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+      assertThat(realmSync.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo("management");
+    }
+    assertThat(realmSync.path("ports").findValuesAsText("name")).containsExactly("http", "management");
+    JsonNode service = manifests.get("Service", fullname + "-realm-sync");
+    assertThat(service.path("spec").path("ports").findValuesAsText("name")).containsExactly("http", "management");
+    manifests.find("Ingress", fullname + "-realm-sync").ifPresent(ingress -> {
+      assertThat(ingress.path("spec").path("rules").findValuesAsText("path")).containsExactly("/hooks/git");
+      assertThat(ingress.path("spec").path("rules").findValues("port").stream().map(p -> p.path("name").asText()))
+          .containsOnly("http");
+    });
+    manifests.find("ServiceMonitor", fullname + "-realm-sync").ifPresent(monitor ->
+        assertThat(monitor.path("spec").path("endpoints").get(0).path("port").asText()).isEqualTo("management"));
+    if (name.equals("full")) {
+      assertThat(manifests.find("Ingress", fullname + "-realm-sync")).as("the full values publish the push hook").isPresent();
+    }
+  }
+
+  private static JsonNode container(Manifests manifests, String deployment) {
+    return manifests.get("Deployment", deployment).path("spec").path("template").path("spec").path("containers").get(0);
   }
 
   @Test

@@ -40,7 +40,14 @@ class ValuesSchemaTest {
         Arguments.of("image.pullPolicy=Sometimes", "/image/pullPolicy", "IfNotPresent"),
         Arguments.of("webhook.image.digest=latest", "/webhook/image/digest", "pattern"),
         Arguments.of("fullnameOverride=a-name-that-is-far-too-long-for-our-resource-names", "/fullnameOverride", "maxLength"),
+        Arguments.of("realmGrants[0].namespace=team-a", "/realmGrants/0", "realms"),
+        Arguments.of("realmGrants[0].namespace=team-a,realmGrants[0].realms=null", "/realmGrants/0", "realms"),
+        Arguments.of("realmSync.placeholders.envPrefix=", "/realmSync/placeholders/envPrefix", "pattern"),
+        Arguments.of("realmSync.placeholders.dir=relative/dir", "/realmSync/placeholders/dir", "pattern"),
+        Arguments.of("realmSync.maxDeletions=-1", "/realmSync/maxDeletions", "minimum"),
+        Arguments.of("reconciler.excludeNamespaces[0]=Bad_Name", "/reconciler/excludeNamespaces/0", "pattern"),
         // Cross-value checks the schema cannot express (templates/checks.yaml).
+        Arguments.of("realmSync.managementPort=8080", "realmSync.managementPort must differ from realmSync.port", ""),
         Arguments.of("webhook.replicas=1", "webhook.replicas (1) must be greater than webhook.pdb.minAvailable (1)", ""),
         Arguments.of("argocd.syncWaves.keycloak=1", "argocd.syncWaves must increase", ""));
   }

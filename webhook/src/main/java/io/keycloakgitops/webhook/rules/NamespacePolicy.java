@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.keycloakgitops.schemas.podsecurity.Level;
+import io.keycloakgitops.schemas.authority.RealmGrants;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -18,25 +19,37 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Rule 6: the cluster admin's per-namespace relaxations of the pod-security and TLS rules, read from a file the
- * admin controls (a ConfigMap mounted into the webhook). Nothing in a CR can relax a rule. The first entry whose
- * name pattern matches the namespace applies; namespaces that match none get the full rules.
+ * Rule 6: the cluster admin's per-namespace relaxations of the pod-security and TLS rules, and the realms each
+ * namespace's KeycloakRealmImports may target, read from a file the admin controls (a ConfigMap mounted into the
+ * webhook). Nothing in a CR can relax a rule. The first entry whose name pattern matches the namespace applies;
+ * namespaces that match none get the full rules. Without {@code realmGrants} every namespace may target every realm
+ * but master ({@link RealmGrants#DEFAULT}); realm-sync reads the same grants and checks them again.
  *
  * <pre>
  * namespaces:
  *   - name: "dev-*"            # exact name, or a glob with *
  *     podSecurity: baseline    # restricted (default) | baseline | privileged
  *     tls: optional            # required (default) | optional: TLS findings become warnings
+ * realmGrants:                 # first matching namespace decides; master only when named literally
+ *   - namespace: "team-*"
+ *     realms: ["team-*"]
  * </pre>
  */
-public record NamespacePolicy(List<Entry> namespaces) {
-  public static final NamespacePolicy DEFAULT = new NamespacePolicy(List.of());
+public record NamespacePolicy(List<Entry> namespaces, RealmGrants realmGrants) {
+  public static final NamespacePolicy DEFAULT = new NamespacePolicy(List.of(), null);
   public static final Rules FULL_RULES = new Rules(Level.RESTRICTED, TlsMode.REQUIRED, null);
 
   public enum TlsMode { REQUIRED, OPTIONAL }
 
   public NamespacePolicy {
     namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
+    realmGrants = realmGrants == null ? RealmGrants.DEFAULT : realmGrants;
+  }
+
+  @JsonCreator
+  static NamespacePolicy fromFile(@JsonProperty("namespaces") List<Entry> namespaces,
+      @JsonProperty("realmGrants") List<RealmGrants.Grant> realmGrants) {
+    return new NamespacePolicy(namespaces, realmGrants == null ? null : new RealmGrants(realmGrants));
   }
 
   /** One relaxation: namespaces matching {@code name}. */
@@ -57,17 +70,25 @@ public record NamespacePolicy(List<Entry> namespaces) {
     }
   }
 
-  /** The rules in force for one namespace; {@code source} names the policy entry that relaxed them, if any. */
-  public record Rules(Level podSecurity, TlsMode tls, String source) {}
+  /**
+   * The rules in force for one namespace; {@code source} names the policy entry that relaxed them, if any;
+   * {@code realmGrants} are the admin's grants (they name namespaces themselves).
+   */
+  public record Rules(Level podSecurity, TlsMode tls, String source, RealmGrants realmGrants) {
+    public Rules(Level podSecurity, TlsMode tls, String source) {
+      this(podSecurity, tls, source, RealmGrants.DEFAULT);
+    }
+  }
 
   public Rules rulesFor(String namespace) {
     String name = namespace == null ? "" : namespace;
     for (Entry entry : namespaces) {
       if (entry.matches(name)) {
-        return new Rules(entry.podSecurity, entry.tls, "namespace policy entry \"" + entry.name + "\"");
+        return new Rules(entry.podSecurity, entry.tls, "namespace policy entry \"" + entry.name + "\"", realmGrants);
       }
     }
-    return FULL_RULES;
+    return realmGrants == RealmGrants.DEFAULT ? FULL_RULES
+        : new Rules(FULL_RULES.podSecurity(), FULL_RULES.tls(), null, realmGrants);
   }
 
   /** Parses the policy file; a typo fails with the line and the field, never silently relaxes or tightens. */

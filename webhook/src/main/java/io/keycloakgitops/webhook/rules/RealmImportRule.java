@@ -9,12 +9,17 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.keycloakgitops.schemas.Schemas;
 import io.keycloakgitops.schemas.realm.SecretKeys;
+import io.keycloakgitops.schemas.authority.PlaceholderScan;
+import io.keycloakgitops.schemas.authority.RealmGrants;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Rule 5: a KeycloakRealmImport names its Keycloak CR and carries a realm that validates against the realm JSON
- * Schema; secrets written in clear in the realm are warned about, since the CR is stored in Git.
+ * Schema; secrets written in clear in the realm are warned about, since the CR is stored in Git. The CR's author is
+ * a namespace tenant, so it may reach no further than that: {@code ${file:}} / {@code ${env:}} placeholders (which
+ * would read realm-sync's own files and environment) are denied, and so is a realm the cluster admin's realm
+ * grants do not give to the CR's namespace ({@code master} only when granted by name). realm-sync checks both again.
  */
 public final class RealmImportRule {
   public static final String RULE = "realm-import";
@@ -34,7 +39,8 @@ public final class RealmImportRule {
         .getSchema(Schemas.realmSchema(), config));
   }
 
-  public Findings validate(JsonNode object) {
+  /** Judges {@code object}, a KeycloakRealmImport in {@code namespace}, under the cluster admin's realm grants. */
+  public Findings validate(JsonNode object, String namespace, RealmGrants grants) {
     var findings = Findings.builder(RULE);
     JsonNode spec = object.path("spec");
     JsonNode crName = spec.path("keycloakCRName");
@@ -53,6 +59,11 @@ public final class RealmImportRule {
     JsonNode realmName = realm.path("realm");
     if (!realmName.isTextual() || realmName.asText().isBlank()) {
       findings.required(REALM.child("realm"), "the realm's name");
+    } else {
+      grants.deny(namespace, realmName.asText()).ifPresent(denial -> findings.forbidden(REALM.child("realm"), denial));
+    }
+    for (PlaceholderScan.Finding placeholder : PlaceholderScan.forbiddenInCr(realm, REALM.value())) {
+      findings.forbidden(new FieldPath(placeholder.field()), placeholder.message());
     }
     for (ValidationMessage message : realmSchema.validate(realm)) {
       String location = message.getInstanceLocation().toString().substring(1);
@@ -113,8 +124,9 @@ public final class RealmImportRule {
       return;
     }
     int end = text.indexOf('}', start);
-    String name = end < 0 ? "" : text.substring(start + 2, end);
-    if (!name.isEmpty() && !placeholders.has(name)) {
+    String name = end < 0 ? "" : text.substring(start + 2, end).strip();
+    // ${secret:name/key} is resolved by realm-sync (labelled Secrets only); ${file:}/${env:} are denied above.
+    if (!name.isEmpty() && name.indexOf(':') < 0 && !placeholders.has(name)) {
       findings.warn(path, "placeholder ${" + name + "} is not defined in spec.placeholders");
     }
   }

@@ -34,7 +34,8 @@ public final class Validator {
     }
     if (review.isRealmImport()) {
       return guarded(CrdSchema.RULE, () -> crdSchema.validate(review.object()))
-          .plus(guarded(RealmImportRule.RULE, () -> realmImportRule.validate(review.object())));
+          .plus(guarded(RealmImportRule.RULE, () -> realmImportRule.validate(review.object(), review.namespace(),
+              rules.realmGrants())));
     }
     return Findings.NONE;
   }

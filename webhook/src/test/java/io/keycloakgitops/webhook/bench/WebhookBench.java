@@ -40,7 +40,9 @@ import org.HdrHistogram.Recorder;
  * <p>Arguments (all optional): seconds per run (default 20), connections for the saturated run (default 16).
  */
 public final class WebhookBench {
-  private static final Path JAR = Path.of("webhook/target/webhook.jar");
+  /** From the repository root (the benchmark) or the module directory (failsafe runs ITs there). */
+  static final Path JAR = Files.isRegularFile(Path.of("webhook/target/webhook.jar"))
+      ? Path.of("webhook/target/webhook.jar") : Path.of("target/webhook.jar");
   private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   /** JVM options of the webhook process, e.g. -Dbench.serverJvm="-Xmx128m -XX:+UseG1GC" to compare collectors. */
   /** Which runs, e.g. -Dbench.runs=/validate:typical to compare JVM options quickly; default all. */
@@ -65,6 +67,10 @@ public final class WebhookBench {
         SERVER_NICE.isEmpty() ? "" : ", nice " + SERVER_NICE);
 
     byte[] typical = Reviews.create(Manifests.fixture("upstream/keycloak-full.yaml"));
+    if (RUNS.equals("floor")) {
+      floor(typical, saturatedConnections, seconds);
+      return;
+    }
     startTimes(typical);
 
     byte[] large = Reviews.create(largeKeycloak());
@@ -96,6 +102,54 @@ public final class WebhookBench {
         wrk(server, typical, saturatedConnections, seconds);
       }
     }
+    if (RUNS.isEmpty()) {
+      floor(typical, saturatedConnections, seconds);
+    }
+  }
+
+  /**
+   * The webhook's saturated /validate throughput against the floor's ({@link FloorServer}: TLS, Jetty and a Jackson
+   * parse of the same review, nothing else), both as their own processes with the same JVM options, measured in
+   * alternation (floor, webhook, floor, webhook) so that the neighbours' load hits both alike.
+   */
+  static void floor(byte[] review, int connections, int seconds) throws Exception {
+    try (var webhook = Server.start(List.of()); var floor = Server.startFloor(webhook.certs)) {
+      var body = new Body("typical", review);
+      // Warm-up, not printed: the webhook has far more code for the JIT to compile than the floor. On the loaded
+      // 2-core machine its CPU per request fell from 1.5 ms to a steady ~110 µs only after about 45 s of load.
+      run(floor, "/validate", body, connections, 0, 20);
+      run(webhook, "/validate", body, connections, 0, 75);
+      System.out.printf("%n**Against the floor** (saturated /validate, typical review, %d connections, load average %s)"
+          + "%n%n| server | run | requests | throughput | p50 | p99 | errors | server CPU/request |%n"
+          + "|---|---|---|---|---|---|---|---|%n", connections, loadAverage());
+      double floorTotal = 0;
+      double webhookTotal = 0;
+      for (int round = 1; round <= 2; round++) {
+        Result f = measure(floor, body, connections, seconds);
+        Result w = measure(webhook, body, connections, seconds);
+        System.out.println("| floor | " + round + " " + f.row());
+        System.out.println("| webhook | " + round + " " + w.row());
+        floorTotal += f.throughput();
+        webhookTotal += w.throughput();
+      }
+      System.out.printf(Locale.ROOT, "%nwebhook / floor throughput: %.2f (load average %s at the end)%n",
+          webhookTotal / floorTotal, loadAverage());
+    }
+  }
+
+  record Result(double throughput, String row) {}
+
+  private static Result measure(Server server, Body body, int connections, int seconds) throws Exception {
+    String row = run(server, "/validate", body, connections, 0, seconds);
+    // "| /validate | typical | saturated | 16 | requests | N req/s | p50 | p99 | p99.9 | max | errors | cpu | cap |"
+    String[] cells = row.split("\\|");
+    double throughput = Double.parseDouble(cells[6].trim().split(" ")[0]);
+    return new Result(throughput, "| " + cells[5].trim() + " | " + cells[6].trim() + " | " + cells[7].trim() + " | "
+        + cells[8].trim() + " | " + cells[11].trim() + " | " + cells[12].trim() + " |");
+  }
+
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
   }
 
   record Body(String name, byte[] bytes) {}
@@ -324,6 +378,20 @@ public final class WebhookBench {
     static Server start(List<String> extraJvmOptions) throws Exception {
       int port = FreePort.pick();
       Path certs = Files.createTempDirectory("webhook-bench-certs");
+      var arguments = new ArrayList<>(extraJvmOptions);
+      arguments.addAll(List.of("-jar", JAR.toString(), "serve", "--port", Integer.toString(port), "--cert-dir",
+          certs.toString(), "--shutdown-delay", "0s"));
+      return start(arguments, port, certs);
+    }
+
+    /** The floor server in its own JVM (same options), serving the webhook's certificate from {@code certs}. */
+    static Server startFloor(Path certs) throws Exception {
+      int port = FreePort.pick();
+      return start(List.of("-cp", System.getProperty("java.class.path"), FloorServer.class.getName(),
+          Integer.toString(port), certs.toString()), port, certs);
+    }
+
+    private static Server start(List<String> arguments, int port, Path certs) throws Exception {
       Path log = Files.createTempFile("webhook-bench", ".log");
       long started = System.nanoTime();
       var command = new ArrayList<String>();
@@ -332,9 +400,7 @@ public final class WebhookBench {
       }
       command.add(JAVA);
       command.addAll(SERVER_JVM);
-      command.addAll(extraJvmOptions);
-      command.addAll(List.of("-jar", JAR.toString(), "serve", "--port", Integer.toString(port), "--cert-dir",
-          certs.toString(), "--shutdown-delay", "0s"));
+      command.addAll(arguments);
       Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       var server = new Server(process, port, 0, log, certs);
       while (true) {

@@ -136,4 +136,37 @@ class CheckCommandTest {
     assertThat(relaxed.exit()).isZero();
     assertThat(relaxed.out()).contains("warning: spec.http.tlsSecret: Required value");
   }
+
+  private static String realmImport(String name, String namespace, String realm) {
+    return "apiVersion: k8s.keycloak.org/v2beta1\nkind: KeycloakRealmImport\nmetadata:\n  name: " + name
+        + "\n  namespace: " + namespace + "\nspec:\n  keycloakCRName: kc\n  realm:\n" + realm.indent(4);
+  }
+
+  @Test
+  void realmImportsThatReachFurtherThanTheirNamespaceAreDenied() throws Exception {
+    Path imports = write("imports.yaml", realmImport("token", "team-a", "realm: team-a\n"
+        + "displayName: ${file:/var/run/secrets/kubernetes.io/serviceaccount/token}") + "---\n"
+        + realmImport("env", "team-a", "realm: team-a\nsmtpServer:\n  password: ${env:KEYCLOAK_PASSWORD}") + "---\n"
+        + realmImport("admin", "team-a", "realm: master"));
+    Run run = run("check", imports.toString());
+    assertThat(run.exit()).as(run.toString()).isEqualTo(CheckCommand.DENIED);
+    assertThat(run.out()).contains(imports + ": KeycloakRealmImport/token: spec.realm.displayName: Forbidden: "
+            + "${file:} placeholders are refused in KeycloakRealmImport CRs")
+        .contains(imports + ": KeycloakRealmImport/env: spec.realm.smtpServer.password: Forbidden: ${env:} placeholders")
+        .contains(imports + ": KeycloakRealmImport/admin: spec.realm.realm: Forbidden: realm master is refused");
+  }
+
+  @Test
+  void realmGrantsInThePolicyFileDecideWhichRealmsANamespaceMayTarget() throws Exception {
+    Path policy = write("policy.yaml", "realmGrants:\n  - namespace: platform\n    realms: [master]\n"
+        + "  - namespace: \"team-*\"\n    realms: [\"team-*\"]\n");
+    Path granted = write("granted.yaml", realmImport("admin", "platform", "realm: master") + "---\n"
+        + realmImport("own", "team-a", "realm: team-a"));
+    Run allowed = run("check", "--policy", policy.toString(), granted.toString());
+    assertThat(allowed.exit()).as(allowed.toString()).isZero();
+    Path other = write("other.yaml", realmImport("foreign", "team-a", "realm: acme"));
+    Run denied = run("check", "--policy", policy.toString(), other.toString());
+    assertThat(denied.exit()).isEqualTo(CheckCommand.DENIED);
+    assertThat(denied.out()).contains("spec.realm.realm: Forbidden: realm acme is not granted to namespace team-a");
+  }
 }

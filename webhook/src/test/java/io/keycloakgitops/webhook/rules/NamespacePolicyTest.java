@@ -42,6 +42,42 @@ class NamespacePolicyTest {
   }
 
   @Test
+  void realmGrantsComeFromTheSameFileAndApplyInEveryNamespace() {
+    var policy = NamespacePolicy.parse("""
+        namespaces:
+          - name: legacy
+            podSecurity: privileged
+        realmGrants:
+          - namespace: platform
+            realms: [master]
+          - namespace: "team-*"
+            realms: ["team-*"]
+        """);
+    assertThat(policy.rulesFor("legacy").realmGrants()).isSameAs(policy.realmGrants());
+    assertThat(policy.rulesFor("platform").realmGrants().allows("platform", "master")).isTrue();
+    assertThat(policy.rulesFor("team-a").realmGrants().allows("team-a", "team-b")).isTrue();
+    assertThat(policy.rulesFor("team-a").realmGrants().allows("team-a", "acme")).isFalse();
+    assertThat(policy.rulesFor("legacy").realmGrants().deny("legacy", "acme")).get().asString()
+        .startsWith("namespace legacy has no realm grant");
+  }
+
+  @Test
+  void withoutRealmGrantsEveryRealmButMasterIsAllowed() {
+    var rules = NamespacePolicy.parse("namespaces: []").rulesFor("any");
+    assertThat(rules.realmGrants()).isSameAs(io.keycloakgitops.schemas.authority.RealmGrants.DEFAULT);
+    assertThat(rules.realmGrants().allows("any", "acme")).isTrue();
+    assertThat(rules.realmGrants().allows("any", "master")).isFalse();
+  }
+
+  @Test
+  void aMalformedGrantFailsWithItsPath() {
+    assertThatThrownBy(() -> NamespacePolicy.parse("realmGrants:\n  - namespace: a\n"))
+        .hasMessageContaining("realms").hasMessageContaining("realmGrants[0]");
+    assertThatThrownBy(() -> NamespacePolicy.parse("realmGrants:\n  - namespace: a\n    realms: [x]\n    realm: [y]\n"))
+        .hasMessageContaining("unknown field \"realmGrants[0].realm\"");
+  }
+
+  @Test
   void typosFailLoudlyWithTheLine() {
     assertThatThrownBy(() -> NamespacePolicy.parse("namespaces:\n  - name: a\n    podSecurty: baseline\n"))
         .hasMessageContaining("unknown field \"namespaces[0].podSecurty\"");
