@@ -5,6 +5,8 @@ import io.keycloakgitops.realmsync.engine.PrunePolicy;
 import io.keycloakgitops.realmsync.keycloak.KeycloakTarget;
 import io.keycloakgitops.realmsync.service.DriftPolicy;
 import io.keycloakgitops.realmsync.source.GitSettings;
+import io.keycloakgitops.realmsync.source.Placeholders;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,8 @@ import java.util.Map;
 public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String bind, int port, Duration interval,
     Duration driftInterval, DriftPolicy drift, RealmSyncer.Options sync, String githubSecret, String gitlabToken,
     boolean watchCrs, List<String> namespaces, boolean leaderElection, String podNamespace, String leaseName,
-    String identity, Map<String, String> env) {
+    String identity, Map<String, String> env, String placeholderEnvPrefix, Path placeholderDir,
+    String ownershipKeySecret) {
 
   public RealmSyncConfig {
     if (git == null && !watchCrs) {
@@ -35,6 +38,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     }
     namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
     env = env == null ? Map.of() : Map.copyOf(env);
+    placeholderEnvPrefix = placeholderEnvPrefix == null ? Placeholders.DEFAULT_ENV_PREFIX : placeholderEnvPrefix;
   }
 
   public static Builder builder() {
@@ -60,6 +64,9 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     private String leaseName = "keycloak-gitops-realm-sync";
     private String identity = System.getenv().getOrDefault("HOSTNAME", "realm-sync-" + ProcessHandle.current().pid());
     private Map<String, String> env = System.getenv();
+    private String placeholderEnvPrefix = Placeholders.DEFAULT_ENV_PREFIX;
+    private Path placeholderDir;
+    private String ownershipKeySecret;
 
     public Builder git(GitSettings value) {
       git = value;
@@ -145,9 +152,23 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
       return this;
     }
 
+    /** {@code ${env:NAME}} in Git files reads only names with this prefix; {@code ${file:}} only below {@code dir}. */
+    public Builder placeholders(String envPrefix, Path dir) {
+      placeholderEnvPrefix = envPrefix;
+      placeholderDir = dir;
+      return this;
+    }
+
+    /** A Secret of {@link #podNamespace} holding the ownership key (created if absent); null: the sync options' key. */
+    public Builder ownershipKeySecret(String value) {
+      ownershipKeySecret = value;
+      return this;
+    }
+
     public RealmSyncConfig build() {
       return new RealmSyncConfig(git, keycloak, bind, port, interval, driftInterval, drift, sync, githubSecret,
-          gitlabToken, watchCrs, namespaces, leaderElection, podNamespace, leaseName, identity, env);
+          gitlabToken, watchCrs, namespaces, leaderElection, podNamespace, leaseName, identity, env,
+          placeholderEnvPrefix, placeholderDir, ownershipKeySecret);
     }
   }
 }

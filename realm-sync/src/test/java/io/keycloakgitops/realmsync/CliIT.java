@@ -54,8 +54,8 @@ class CliIT {
     String realm = It.realmName("cli");
     Path realms = Files.createDirectories(dir.resolve("realms"));
     Files.writeString(realms.resolve(realm + ".json"), It.file(realm,
-        "{'realm':'REALM','clients':[{'clientId':'web','rootUrl':'https://one','secret':'${env:WEB_SECRET}'}]}"));
-    var env = Map.of("WEB_SECRET", "cli-secret-value");
+        "{'realm':'REALM','clients':[{'clientId':'web','rootUrl':'https://one','secret':'${env:REALM_WEB_SECRET}'}]}"));
+    var env = Map.of("REALM_WEB_SECRET", "cli-secret-value");
 
     Run missing = cli(env, "plan", "--dir", realms.toString());
     assertThat(missing.exitCode()).as(missing.err()).isEqualTo(2);
@@ -71,7 +71,7 @@ class CliIT {
     assertThat(clean.out()).contains("realm " + realm + ": no changes");
 
     Files.writeString(realms.resolve(realm + ".json"), It.file(realm,
-        "{'realm':'REALM','clients':[{'clientId':'web','rootUrl':'https://two','secret':'${env:WEB_SECRET}'}]}"));
+        "{'realm':'REALM','clients':[{'clientId':'web','rootUrl':'https://two','secret':'${env:REALM_WEB_SECRET}'}]}"));
     Run pending = cli(env, "plan", "--dir", realms.toString(), "--output", "json");
     assertThat(pending.exitCode()).isEqualTo(2);
     var json = Json.read(pending.out());
@@ -115,7 +115,7 @@ class CliIT {
     String realm = It.realmName("cli-export");
     Path realms = Files.createDirectories(dir.resolve("realms"));
     Files.writeString(realms.resolve(realm + ".json"), It.resource(realm, "lifecycle-v1.json"));
-    var env = Map.of("SMTP_PASSWORD", "s", "API_SECRET", "a", "ALICE_PASSWORD", "p", "IDP_SECRET", "i");
+    var env = Map.of("REALM_SMTP_PASSWORD", "s", "REALM_API_SECRET", "a", "REALM_ALICE_PASSWORD", "p", "REALM_IDP_SECRET", "i");
     assertThat(cli(env, "apply", "--dir", realms.toString()).exitCode()).isZero();
 
     try (var repo = GitRepo.create(dir.resolve("git"), "main")) {

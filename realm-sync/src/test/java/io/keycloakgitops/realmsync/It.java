@@ -55,9 +55,14 @@ final class It {
     }
   }
 
+  /** What Git files may read by default, with {@code env} as the environment. */
+  static Placeholders.GitPolicy policy(Map<String, String> env) {
+    return new Placeholders.GitPolicy(env, Placeholders.DEFAULT_ENV_PREFIX, null, null, null);
+  }
+
   static DesiredRealm desiredResource(String realm, String name, Map<String, String> env) {
     return DesiredRealm.load(new RealmDocument(realm, "realms/" + realm + ".json", resource(realm, name)),
-        new Placeholders(env, Map.of(), null));
+        policy(env).create());
   }
 
   static DesiredRealm desired(String realm, String text) {
@@ -65,8 +70,11 @@ final class It {
   }
 
   static DesiredRealm desired(String realm, String text, Map<String, String> env) {
-    return DesiredRealm.load(new RealmDocument(realm, "realms/" + realm + ".json", file(realm, text)),
-        new Placeholders(env, Map.of(), null));
+    return desired(realm, text, policy(env));
+  }
+
+  static DesiredRealm desired(String realm, String text, Placeholders.GitPolicy policy) {
+    return DesiredRealm.load(new RealmDocument(realm, "realms/" + realm + ".json", file(realm, text)), policy.create());
   }
 
   static RealmSyncer syncer(KeycloakAdmin connection) {

@@ -14,7 +14,7 @@ class PlanPrinterTest {
         new FieldChange("rootUrl", Json.NODES.textNode("https://a"), Json.NODES.textNode("https://b"), false));
     var plan = new Plan("demo", true, List.of(Change.update(EntityType.CLIENT, "web", fields, 30, ctx -> { })),
         List.of("kept something"));
-    var secrets = new SecretPolicy(Set.of("from-placeholder-123"), SyncState.empty());
+    var secrets = new SecretPolicy(Set.of("from-placeholder-123"), SyncState.empty(), OwnershipKey.processLocal());
     String text = PlanPrinter.text(plan, secrets);
     String json = Json.write(PlanPrinter.json(plan, secrets));
     for (String out : List.of(text, json)) {

@@ -36,7 +36,7 @@ class PlannerTest {
     ObjectNode desiredRep = json(desired);
     RealmModel liveModel = live == null ? null : RealmModel.of(json(live));
     return Planner.plan(new Planner.Input(desiredRep, RealmModel.of(desiredRep), liveModel, persisted, policy,
-        new SecretPolicy(Set.of(), persisted), "test-source"));
+        new SecretPolicy(Set.of(), persisted, OwnershipKey.processLocal()), "test-source"));
   }
 
   private static SyncState owning(EntityType type, String... keys) {
