@@ -84,7 +84,8 @@ public final class PlanPrinter {
   }
 
   private static boolean hidden(FieldChange field, SecretPolicy secrets) {
-    return field.sensitive() || secrets.containsPlaceholderValue(field.after())
+    String name = field.path().substring(field.path().lastIndexOf('.') + 1);
+    return field.sensitive() || SecretPolicy.sensitiveName(name) || secrets.containsPlaceholderValue(field.after())
         || secrets.containsPlaceholderValue(field.before());
   }
 
