@@ -41,15 +41,18 @@ final class It {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
   }
 
-  /** A realm file's text with {@code 'quotes'} for JSON quotes and {@code REALM} for the realm name. */
+  /**
+   * A realm file's text with {@code 'quotes'} for JSON quotes and {@code REALM} for the realm name ({@code REALM_}
+   * starts a placeholder variable name and stays).
+   */
   static String file(String realm, String text) {
-    return text.replace('\'', '"').replace("REALM", realm);
+    return text.replace('\'', '"').replaceAll("REALM(?!_)", realm);
   }
 
   /** A realm file from the test resources ({@code realms/<name>}) with {@code REALM} replaced. */
   static String resource(String realm, String name) {
     try (var in = It.class.getResourceAsStream("/realms/" + name)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("REALM", realm);
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("REALM(?!_)", realm);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
