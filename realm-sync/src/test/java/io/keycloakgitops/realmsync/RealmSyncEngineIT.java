@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.engine.OwnershipKey;
+import io.keycloakgitops.realmsync.engine.SyncState;
 import io.keycloakgitops.realmsync.engine.PlanPrinter;
 import io.keycloakgitops.realmsync.engine.PrunePolicy;
 import io.keycloakgitops.realmsync.keycloak.Defaults;
@@ -285,5 +287,43 @@ class RealmSyncEngineIT {
     // The first apply only records ownership of what the file now declares; after that nothing is written.
     assertThat(apply(desired).writes()).containsOnlyKeys("sync-state/update");
     assertThat(writesDuring(() -> apply(desired))).isZero();
+  }
+
+  @Test
+  void theOwnershipRecordHoldsNoPlainDigestOfASecretAndOldOnesAreRewrittenOnce() {
+    String name = It.realmName("hmac");
+    var env = Map.of("REALM_SMTP", "smtp-known-secret", "REALM_IDP", "idp-known-secret");
+    String text = "{'realm':'REALM','smtpServer':{'host':'smtp','from':'a@b.c','auth':'true','user':'mailer','password':'${env:REALM_SMTP}'},"
+        + "'identityProviders':[{'alias':'gh','providerId':'github','config':{'clientId':'x','clientSecret':'${env:REALM_IDP}'}}]}";
+    var desired = It.desired(name, text, env);
+    var key = OwnershipKey.of(OwnershipKey.random());
+    var syncer = new RealmSyncer(connection, new RealmSyncer.Options(PrunePolicy.defaults(), 10, "it").withOwnershipKey(key));
+    assertThat(syncer.apply(desired).ok()).isTrue();
+    assertThat(syncer.apply(desired).writes()).as("masked secrets compare through the HMAC").isEmpty();
+
+    // What any viewer of the realm reads: no digest a dictionary can be run against, only HMACs.
+    var record = recordOf(name);
+    var hashes = record.get("hashes");
+    assertThat(Json.write(record)).doesNotContain(Json.sha256("smtp-known-secret"), Json.sha256("idp-known-secret"));
+    assertThat(hashes.properties()).hasSize(2).allSatisfy(e -> assertThat(e.getValue().asText()).startsWith(OwnershipKey.PREFIX));
+    assertThat(hashes.toString()).contains(key.hash("smtp-known-secret"), key.hash("idp-known-secret"));
+
+    // A record written by an older version (unsalted SHA-256) matches once and is rewritten, with no other write.
+    var legacy = (com.fasterxml.jackson.databind.node.ObjectNode) hashes;
+    legacy.properties().forEach(e -> e.setValue(Json.NODES.textNode(Json.sha256(
+        e.getKey().endsWith("smtpServer.password") ? "smtp-known-secret" : "idp-known-secret"))));
+    realm(name).put("", Json.object().set("attributes", Json.object().put(SyncState.ATTRIBUTE, Json.write(record))));
+    assertThat(Json.write(recordOf(name))).contains(Json.sha256("idp-known-secret"));
+    assertThat(syncer.apply(desired).writes()).containsOnlyKeys("sync-state/update");
+    assertThat(Json.write(recordOf(name))).doesNotContain(Json.sha256("smtp-known-secret"), Json.sha256("idp-known-secret"))
+        .contains(key.hash("smtp-known-secret"), key.hash("idp-known-secret"));
+    assertThat(writesDuring(() -> syncer.apply(desired))).isZero();
+  }
+
+  /** The ownership record as stored in the realm attribute (small realms: plain JSON). */
+  private static JsonNode recordOf(String name) {
+    String value = realm(name).get("").at("/attributes").get(SyncState.ATTRIBUTE).asText();
+    assertThat(value).doesNotStartWith("gz:");
+    return Json.read(value);
   }
 }
