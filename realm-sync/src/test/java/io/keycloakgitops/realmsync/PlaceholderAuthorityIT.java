@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.engine.OwnershipKey;
+import io.keycloakgitops.realmsync.engine.SyncState;
+import io.keycloakgitops.realmsync.k8s.OwnershipKeySecret;
 import io.keycloakgitops.realmsync.source.GitSettings;
 import io.keycloakgitops.schemas.authority.PlaceholderScan;
 import io.keycloakgitops.schemas.common.Condition;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The placeholder attacks of a tenant, on a real API server and Keycloak: a KeycloakRealmImport that tries to copy
  * realm-sync's token, environment or an unlabelled Secret into a realm it can read, and a Git file that tries an
- * unlabelled Secret of realm-sync's namespace. Each fails its realm, names the field, and creates nothing.
+ * unlabelled Secret of realm-sync's namespace. Each fails its realm, names the field, and creates nothing. Also the
+ * ownership key kept in a Secret of realm-sync's namespace.
  */
 class PlaceholderAuthorityIT {
   private static final String LABELLED = "shared-values";
@@ -103,7 +107,8 @@ class PlaceholderAuthorityIT {
         assertThat(errors("env")).contains("spec.realm.displayName: ${env:} placeholders are refused");
         assertThat(errors("unlabelled")).contains("Secret " + UNLABELLED + " does not carry the label "
             + PlaceholderScan.PLACEHOLDER_SOURCE_LABEL + "=true");
-        assertThat(status("labelled").condition(KeycloakRealmImportStatus.DONE).status).isEqualTo(Condition.TRUE);
+        var done = status("labelled") == null ? null : status("labelled").condition(KeycloakRealmImportStatus.DONE);
+        assertThat(done).isNotNull().extracting(c -> c.status).isEqualTo(Condition.TRUE);
       });
       for (String refused : List.of(token, env, unlabelled)) {
         assertThat(It.realm(refused).find("")).as(refused).isEmpty();
@@ -134,6 +139,31 @@ class PlaceholderAuthorityIT {
         assertThat(It.realm(unlabelled).find("")).isEmpty();
         assertThat(It.realm(labelled).get("").get("displayName").asText()).isEqualTo("Shared Name");
       }
+    }
+  }
+
+  @Test
+  void theOwnershipKeyIsCreatedOnceInItsSecretAndHashesTheServicesRecord(@TempDir Path dir) {
+    String secretName = "ownership-" + It.realmName("key");
+    var key = OwnershipKeySecret.load(client, namespace, secretName);
+    var stored = client.secrets().inNamespace(namespace).withName(secretName).get();
+    assertThat(java.util.Base64.getDecoder().decode(stored.getData().get(OwnershipKeySecret.KEY))).hasSize(OwnershipKey.LENGTH);
+    assertThat(OwnershipKeySecret.load(client, namespace, secretName).hash("x")).isEqualTo(key.hash("x"));
+    assertThat(client.secrets().inNamespace(namespace).withName(secretName).get().getMetadata().getResourceVersion())
+        .isEqualTo(stored.getMetadata().getResourceVersion());
+
+    String realm = It.realmName("git-hmac");
+    try (var repo = GitRepo.create(dir.resolve("repo"), "main")) {
+      repo.write("realms/" + realm + ".json", It.file(realm, "{'realm':'REALM','identityProviders':[{'alias':'gh',"
+          + "'providerId':'github','config':{'clientId':'x','clientSecret':'${env:REALM_IDP_SECRET}'}}]}")).commitAndPush("idp");
+      var config = RealmSyncConfig.builder().git(GitSettings.of(repo.url(), "main", "realms")).keycloak(It.target())
+          .port(0).interval(Duration.ofHours(1)).podNamespace(namespace).env(Map.of("REALM_IDP_SECRET", "idp-known-secret"))
+          .ownershipKeySecret(secretName).build();
+      try (var service = RealmSyncService.start(config, client)) {
+        assertThat(service.syncNow().get(realm).ok()).isTrue();
+      }
+      String record = It.realm(realm).get("").at("/attributes").get(SyncState.ATTRIBUTE).asText();
+      assertThat(record).contains(key.hash("idp-known-secret")).doesNotContain(Json.sha256("idp-known-secret"));
     }
   }
 }
