@@ -55,10 +55,6 @@ public final class RealmSyncer {
     public Options withOwnershipKey(OwnershipKey key) {
       return new Options(prune, bulkThreshold, source, deletions, key);
     }
-
-    public Options withDeletions(DeletionGuard guard) {
-      return new Options(prune, bulkThreshold, source, guard, ownershipKey);
-    }
   }
 
   /** The plan as computed against the live state, with the live read it came from. */

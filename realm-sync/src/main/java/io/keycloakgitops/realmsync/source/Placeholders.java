@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.keycloakgitops.realmsync.k8s.SecretValues;
 import io.keycloakgitops.schemas.authority.PlaceholderScan;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  * keys look the same ({@code ${role_default-roles}}). Resolved values are secrets: they are collected so that plans
  * and logs can redact them.
  *
- * <p>What a placeholder may read depends on who wrote the realm, and is fixed by the factory: {@link #forGit} for
+ * <p>What a placeholder may read depends on who wrote the realm, and is fixed by the factory: {@link GitPolicy} for
  * Git/folder files (environment variables with a prefix, files inside one folder, labelled Secrets of realm-sync's
  * namespace) and {@link #forCr} for KeycloakRealmImport CRs (the CR's mapped names and labelled Secrets of its own
  * namespace; no environment, no files). Anything else fails the realm with an error naming the field.
@@ -60,10 +61,6 @@ public final class Placeholders {
       return new GitPolicy(System.getenv(), DEFAULT_ENV_PREFIX, null, null, null);
     }
 
-    public GitPolicy withSecrets(String secretNamespace, Function<String, Secret> lookup) {
-      return new GitPolicy(env, envPrefix, fileDir, secretNamespace, lookup);
-    }
-
     /** A fresh resolver (one per realm: it collects the values it substitutes). */
     public Placeholders create() {
       return new Placeholders(this, null, Map.of(), secrets);
@@ -82,11 +79,6 @@ public final class Placeholders {
     this.crNamespace = crNamespace;
     this.secrets = secrets;
     this.mapped = mapped == null ? Map.of() : Map.copyOf(mapped);
-  }
-
-  /** For Git and folder files, under {@code policy}. */
-  public static Placeholders forGit(GitPolicy policy) {
-    return policy.create();
   }
 
   /**
@@ -252,7 +244,13 @@ public final class Placeholders {
       throw new RealmFileException(where + ": ${secret:" + reference + "} needs a Kubernetes cluster");
     }
     String namespace = crNamespace != null ? crNamespace : git.namespace();
-    Secret secret = secrets.apply(parts[0]);
+    Secret secret;
+    try {
+      secret = secrets.apply(parts[0]);
+    } catch (KubernetesClientException e) {
+      throw new RealmFileException(where + ": cannot read Secret " + parts[0] + " in namespace " + namespace
+          + " (HTTP " + e.getCode() + ")");
+    }
     if (secret == null) {
       throw new RealmFileException(where + ": Secret " + parts[0] + " not found in namespace " + namespace);
     }

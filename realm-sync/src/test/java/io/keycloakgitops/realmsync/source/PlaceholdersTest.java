@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.keycloakgitops.realmsync.engine.Json;
 import io.keycloakgitops.schemas.authority.PlaceholderScan;
 import java.io.IOException;
@@ -65,7 +66,13 @@ class PlaceholdersTest {
     return builder.addToStringData("key", name + "-value").build();
   }
 
-  private static final Function<String, Secret> LOOKUP = SECRETS::get;
+  /** The Secrets above; reading {@code forbidden} is refused by the API server, as RBAC would. */
+  private static final Function<String, Secret> LOOKUP = name -> {
+    if (name.equals("forbidden")) {
+      throw new KubernetesClientException("secrets \"forbidden\" is forbidden", 403, null);
+    }
+    return SECRETS.get(name);
+  };
 
   private static Placeholders git() {
     return new Placeholders.GitPolicy(ENV, "REALM_", dir, "realm-sync", LOOKUP).create();
@@ -106,6 +113,8 @@ class PlaceholdersTest {
         Arguments.of("label not true", "${secret:labelled-false/key}", "!does not carry the label"),
         Arguments.of("missing Secret", "${secret:missing/key}", "!Secret missing not found in namespace realm-sync"),
         Arguments.of("missing key", "${secret:labelled/other}", "!Secret key labelled/other not found"),
+        Arguments.of("Secret realm-sync may not read", "${secret:forbidden/key}",
+            "!cannot read Secret forbidden in namespace realm-sync (HTTP 403)"),
         Arguments.of("not name/key", "${secret:labelled}", "!is not ${secret:name/key}"),
         Arguments.of("escaped", "$${env:HOME} and $${file:/etc/hostname}", "${env:HOME} and ${file:/etc/hostname}"),
         Arguments.of("Keycloak message key", "${role_default-roles}", "${role_default-roles}"),
