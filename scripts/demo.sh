@@ -64,7 +64,7 @@ umask 077
 head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$demo_dir/acme-api-secret"
 umask 022
 KEYCLOAK_URL="http://127.0.0.1:$kc_port" KEYCLOAK_USER=admin KEYCLOAK_PASSWORD=$admin_password \
-  ACME_API_SECRET=$(cat "$demo_dir/acme-api-secret") \
+  REALM_ACME_API_SECRET=$(cat "$demo_dir/acme-api-secret") OWNERSHIP_KEY_FILE="$demo_dir/ownership.key" \
   java -jar realm-sync/target/realm-sync.jar run --repo "file://$demo_dir/realms.git" --branch main --path realms \
   --port "$rs_port" --management-port "$rs_mgmt_port" --bind 127.0.0.1 --interval 10s > "$demo_dir/realm-sync.log" 2>&1 &
 pids+=($!)

@@ -5,6 +5,8 @@ import io.keycloakgitops.realmsync.keycloak.KeycloakTarget;
 import io.keycloakgitops.realmsync.service.DriftPolicy;
 import io.keycloakgitops.realmsync.source.GitSettings;
 import io.keycloakgitops.schemas.authority.RealmGrants;
+import io.keycloakgitops.realmsync.source.Placeholders;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     Duration driftInterval, DriftPolicy drift, RealmSyncer.Options sync, String githubSecret, String gitlabToken,
     boolean watchCrs, List<String> namespaces, boolean leaderElection, String podNamespace, String leaseName,
     String identity, Map<String, String> env, int managementPort, RealmGrants realmGrants, int crWorkers,
-    KeycloakAdmin.Timeouts keycloakTimeouts) {
+    KeycloakAdmin.Timeouts keycloakTimeouts, String placeholderEnvPrefix, Path placeholderDir,
+    String ownershipKeySecret) {
 
   public RealmSyncConfig {
     if (git == null && !watchCrs) {
@@ -43,6 +46,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     realmGrants = realmGrants == null ? RealmGrants.DEFAULT : realmGrants;
     keycloakTimeouts = keycloakTimeouts == null ? KeycloakAdmin.Timeouts.DEFAULT : keycloakTimeouts;
     env = env == null ? Map.of() : Map.copyOf(env);
+    placeholderEnvPrefix = placeholderEnvPrefix == null ? Placeholders.DEFAULT_ENV_PREFIX : placeholderEnvPrefix;
   }
 
   public static Builder builder() {
@@ -72,6 +76,9 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     private RealmGrants realmGrants = RealmGrants.DEFAULT;
     private int crWorkers = 4;
     private KeycloakAdmin.Timeouts keycloakTimeouts = KeycloakAdmin.Timeouts.DEFAULT;
+    private String placeholderEnvPrefix = Placeholders.DEFAULT_ENV_PREFIX;
+    private Path placeholderDir;
+    private String ownershipKeySecret;
 
     public Builder git(GitSettings value) {
       git = value;
@@ -177,10 +184,23 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
       return this;
     }
 
+    /** {@code ${env:NAME}} in Git files reads only names with this prefix; {@code ${file:}} only below {@code dir}. */
+    public Builder placeholders(String envPrefix, Path dir) {
+      placeholderEnvPrefix = envPrefix;
+      placeholderDir = dir;
+      return this;
+    }
+
+    /** A Secret of {@link #podNamespace} holding the ownership key (created if absent); null: the sync options' key. */
+    public Builder ownershipKeySecret(String value) {
+      ownershipKeySecret = value;
+      return this;
+    }
+
     public RealmSyncConfig build() {
       return new RealmSyncConfig(git, keycloak, bind, port, interval, driftInterval, drift, sync, githubSecret,
           gitlabToken, watchCrs, namespaces, leaderElection, podNamespace, leaseName, identity, env, managementPort,
-          realmGrants, crWorkers, keycloakTimeouts);
+          realmGrants, crWorkers, keycloakTimeouts, placeholderEnvPrefix, placeholderDir, ownershipKeySecret);
     }
   }
 }

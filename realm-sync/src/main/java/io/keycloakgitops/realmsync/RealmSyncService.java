@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javalin.Javalin;
 import io.keycloakgitops.realmsync.k8s.KeycloakCrTargets;
 import io.keycloakgitops.realmsync.k8s.Leadership;
+import io.keycloakgitops.realmsync.k8s.OwnershipKeySecret;
 import io.keycloakgitops.realmsync.k8s.RealmImportController;
 import io.keycloakgitops.realmsync.k8s.SecretValues;
 import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,17 +49,25 @@ public final class RealmSyncService implements AutoCloseable {
     this.config = config;
     this.leader = new AtomicBoolean(!config.leaderElection());
     var runner = new SyncRunner(metrics, config.drift());
+    RealmSyncer.Options options = config.sync();
     GitSyncLoop loop = null;
     RealmImportController controller = null;
     try {
+      if (config.ownershipKeySecret() != null) {
+        if (client == null) {
+          throw new IllegalArgumentException("--ownership-key-secret needs a Kubernetes cluster");
+        }
+        options = options.withOwnershipKey(OwnershipKeySecret.load(client, config.podNamespace(), config.ownershipKeySecret()));
+      }
       if (config.git() != null) {
         var admin = KeycloakAdmin.connect(config.keycloak(), config.keycloakTimeouts());
         resources.add(admin);
         var source = new GitSource(config.git());
-        Function<String, String> secrets = client == null ? null : SecretValues.lookup(client, config.podNamespace());
-        var options = config.sync().withDefaultSource(SourceIds.git(config.git()));
-        loop = new GitSyncLoop(source, new RealmSyncer(admin, options), runner, status, metrics,
-            config.interval(), config.driftInterval(), () -> new Placeholders(config.env(), Map.of(), secrets));
+        var placeholders = new Placeholders.GitPolicy(config.env(), config.placeholderEnvPrefix(),
+            config.placeholderDir(), config.podNamespace(),
+            client == null ? null : SecretValues.byName(client, config.podNamespace()));
+        loop = new GitSyncLoop(source, new RealmSyncer(admin, options.withDefaultSource(SourceIds.git(config.git()))),
+            runner, status, metrics, config.interval(), config.driftInterval(), placeholders::create);
         resources.add(loop);
       }
       if (config.watchCrs()) {
@@ -70,7 +78,7 @@ public final class RealmSyncService implements AutoCloseable {
             config.keycloakTimeouts());
         resources.add(targets);
         controller = new RealmImportController(client, config.namespaces(), targets, runner, status, metrics,
-            config.sync(), config.driftInterval(), config.realmGrants(), config.crWorkers());
+            options, config.driftInterval(), config.realmGrants(), config.crWorkers());
         resources.add(controller);
       }
       this.gitLoop = loop;

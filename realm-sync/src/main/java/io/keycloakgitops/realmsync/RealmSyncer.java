@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keycloakgitops.realmsync.engine.ApplyContext;
 import io.keycloakgitops.realmsync.engine.BuiltIns;
+import io.keycloakgitops.realmsync.engine.DeletionGuard;
 import io.keycloakgitops.realmsync.engine.EntityType;
 import io.keycloakgitops.realmsync.engine.Executor;
 import io.keycloakgitops.realmsync.engine.Incremental;
 import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.engine.OwnershipKey;
 import io.keycloakgitops.realmsync.engine.Plan;
 import io.keycloakgitops.realmsync.engine.Planner;
 import io.keycloakgitops.realmsync.engine.PrunePolicy;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,11 +39,18 @@ public final class RealmSyncer {
    * {@code source} identifies where the files come from ({@link io.keycloakgitops.realmsync.source.SourceIds}),
    * recorded with every object and realm it writes: a source prunes only its own; null until the source is known
    * ({@link #withDefaultSource}). {@code bulkThreshold} is the number of new objects from which creation goes
-   * through partialImport.
+   * through partialImport; {@code deletions} stops syncs that would delete too much; {@code ownershipKey} hashes the
+   * masked secrets remembered in the ownership record.
    */
-  public record Options(PrunePolicy prune, int bulkThreshold, String source) {
+  public record Options(PrunePolicy prune, int bulkThreshold, String source, DeletionGuard deletions,
+      OwnershipKey ownershipKey) {
     public Options {
       source = source == null || source.isBlank() ? null : source;
+    }
+
+    /** With the default deletion guard and a key that lives as long as the process. */
+    public Options(PrunePolicy prune, int bulkThreshold, String source) {
+      this(prune, bulkThreshold, source, DeletionGuard.DEFAULT, OwnershipKey.processLocal());
     }
 
     public static Options defaults() {
@@ -53,7 +63,11 @@ public final class RealmSyncer {
     }
 
     public Options withSource(String id) {
-      return new Options(prune, bulkThreshold, id);
+      return new Options(prune, bulkThreshold, id, deletions, ownershipKey);
+    }
+
+    public Options withOwnershipKey(OwnershipKey key) {
+      return new Options(prune, bulkThreshold, source, deletions, key);
     }
   }
 
@@ -122,6 +136,10 @@ public final class RealmSyncer {
     return admin;
   }
 
+  public Options options() {
+    return options;
+  }
+
   /** Reads the live realm and plans, without writing. */
   public Planned plan(DesiredRealm desired) {
     return plan(desired, desired.model(), null);
@@ -159,10 +177,24 @@ public final class RealmSyncer {
         base.releaseRealm();
       }
     }
-    var secrets = new SecretPolicy(desired.secretValues(), persisted);
+    var secrets = new SecretPolicy(desired.secretValues(), persisted, options.ownershipKey());
     var result = Planner.plan(new Planner.Input(desired.representation(), model, live, base, options.prune(),
         secrets, options.source()));
-    return new Planned(desired, result.plan(), live, liveRep, persisted, result.target(), secrets);
+    SyncState target = result.target();
+    secrets.upgrades().forEach(target::rememberHash);
+    if (delta == null) {
+      // A full compare met every remembered secret still declared: older unsalted hashes left are of nothing.
+      target.forgetLegacyHashes();
+    }
+    Plan plan = ProtectedPrincipals.keep(result.plan(), target, options.source(), admin.target(), api);
+    Optional<String> stop = options.deletions().stop(plan);
+    if (stop.isPresent()) {
+      var warnings = new ArrayList<>(plan.warnings());
+      warnings.add("apply would stop: " + plan.count(io.keycloakgitops.realmsync.engine.Operation.DELETE)
+          + " deletions exceed --max-deletions " + options.deletions().maxDeletions() + " (--allow-deletions lets them through)");
+      plan = new Plan(plan.realm(), plan.realmExists(), plan.changes(), warnings);
+    }
+    return new Planned(desired, plan, live, liveRep, persisted, target, secrets);
   }
 
   /** Reads, plans and writes; never throws for Keycloak or plan problems, the outcome carries them. */
@@ -182,6 +214,10 @@ public final class RealmSyncer {
     try {
       Planned planned = planner.get();
       first = planned.plan();
+      Optional<String> stop = options.deletions().stop(planned.plan());
+      if (stop.isPresent()) {
+        throw new DeletionsStopped(stop.get());
+      }
       var outcome = execute(planned);
       add(counts, writes, outcome);
       if (outcome.ok() && !planned.plan().realmExists()) {
@@ -192,7 +228,7 @@ public final class RealmSyncer {
       return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], counts[3], writes, millis(start),
           outcome.ok() ? null : describe(outcome, planned.secrets()));
     } catch (RuntimeException e) {
-      var secrets = new SecretPolicy(desired.secretValues(), SyncState.empty());
+      var secrets = new SecretPolicy(desired.secretValues(), SyncState.empty(), options.ownershipKey());
       return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], counts[3], writes, millis(start),
           new SyncException(secrets.redact(String.valueOf(e.getMessage())), e));
     }
@@ -248,6 +284,13 @@ public final class RealmSyncer {
 
   private static long millis(long start) {
     return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  /** The deletion guard stopped a realm: nothing was written. */
+  public static final class DeletionsStopped extends RuntimeException {
+    public DeletionsStopped(String message) {
+      super(message);
+    }
   }
 
   /** A sync failure whose message is safe to show (secrets redacted). */

@@ -35,14 +35,14 @@ class GitServiceIT {
   private RealmSyncService start(GitRepo repo, Consumer<RealmSyncConfig.Builder> customize) {
     var builder = RealmSyncConfig.builder().git(GitSettings.of(repo.url(), "main", "realms").withCacheDir(dir.resolve("cache")))
         .keycloak(It.target()).port(0).interval(Duration.ofHours(1)).driftInterval(Duration.ofHours(1))
-        .githubSecret(WEBHOOK_SECRET).gitlabToken(GITLAB_TOKEN).env(Map.of("WEB_SECRET", "web-secret-value"));
+        .githubSecret(WEBHOOK_SECRET).gitlabToken(GITLAB_TOKEN).env(Map.of("REALM_WEB_SECRET", "web-secret-value"));
     customize.accept(builder);
     return RealmSyncService.start(builder.build());
   }
 
   private static String realmFile(String realm, String rootUrl) {
     return It.file(realm, "{'realm':'REALM','enabled':true,'clients':[{'clientId':'web','rootUrl':'" + rootUrl + "',"
-        + "'secret':'${env:WEB_SECRET}'}],'roles':{'realm':[{'name':'reader'}]}}");
+        + "'secret':'${env:REALM_WEB_SECRET}'}],'roles':{'realm':[{'name':'reader'}]}}");
   }
 
   private static JsonNode realmStatus(RealmSyncService service, String realm) {
@@ -144,7 +144,7 @@ class GitServiceIT {
       try (var service = start(repo, b -> { })) {
         service.syncNow();
         repo.write("realms/" + realm + ".json", It.file(realm, "{'realm':'REALM','clients':[{'clientId':'web',"
-            + "'rootUrl':'https://one','secret':'${env:WEB_SECRET}'},{'clientId':'extra'}],'roles':{'realm':[{'name':'reader'}]}}"))
+            + "'rootUrl':'https://one','secret':'${env:REALM_WEB_SECRET}'},{'clientId':'extra'}],'roles':{'realm':[{'name':'reader'}]}}"))
             .commitAndPush("v2");
         service.syncNow();
         assertThat(client(realm, "extra")).isNotNull();

@@ -41,23 +41,31 @@ final class It {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
   }
 
-  /** A realm file's text with {@code 'quotes'} for JSON quotes and {@code REALM} for the realm name. */
+  /**
+   * A realm file's text with {@code 'quotes'} for JSON quotes and {@code REALM} for the realm name ({@code REALM_}
+   * starts a placeholder variable name and stays).
+   */
   static String file(String realm, String text) {
-    return text.replace('\'', '"').replace("REALM", realm);
+    return text.replace('\'', '"').replaceAll("REALM(?!_)", realm);
   }
 
   /** A realm file from the test resources ({@code realms/<name>}) with {@code REALM} replaced. */
   static String resource(String realm, String name) {
     try (var in = It.class.getResourceAsStream("/realms/" + name)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("REALM", realm);
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("REALM(?!_)", realm);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
   }
 
+  /** What Git files may read by default, with {@code env} as the environment. */
+  static Placeholders.GitPolicy policy(Map<String, String> env) {
+    return new Placeholders.GitPolicy(env, Placeholders.DEFAULT_ENV_PREFIX, null, null, null);
+  }
+
   static DesiredRealm desiredResource(String realm, String name, Map<String, String> env) {
     return DesiredRealm.load(new RealmDocument(realm, "realms/" + realm + ".json", resource(realm, name)),
-        new Placeholders(env, Map.of(), null));
+        policy(env).create());
   }
 
   static DesiredRealm desired(String realm, String text) {
@@ -65,8 +73,11 @@ final class It {
   }
 
   static DesiredRealm desired(String realm, String text, Map<String, String> env) {
-    return DesiredRealm.load(new RealmDocument(realm, "realms/" + realm + ".json", file(realm, text)),
-        new Placeholders(env, Map.of(), null));
+    return desired(realm, text, policy(env));
+  }
+
+  static DesiredRealm desired(String realm, String text, Placeholders.GitPolicy policy) {
+    return DesiredRealm.load(new RealmDocument(realm, "realms/" + realm + ".json", file(realm, text)), policy.create());
   }
 
   static RealmSyncer syncer(KeycloakAdmin connection) {

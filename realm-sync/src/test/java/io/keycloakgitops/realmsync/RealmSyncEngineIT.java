@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.engine.OwnershipKey;
+import io.keycloakgitops.realmsync.engine.SyncState;
 import io.keycloakgitops.realmsync.engine.PlanPrinter;
 import io.keycloakgitops.realmsync.engine.PrunePolicy;
 import io.keycloakgitops.realmsync.keycloak.Defaults;
@@ -30,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The engine against the real Keycloak: every entity type created, changed and removed; minimal writes; export. */
 class RealmSyncEngineIT {
-  private static final Map<String, String> ENV = Map.of("SMTP_PASSWORD", "smtp-pass-1", "API_SECRET", "api-secret-1",
-      "ALICE_PASSWORD", "alice-pass-1", "IDP_SECRET", "idp-secret-1", "IDP_SECRET_V2", "idp-secret-2");
+  private static final Map<String, String> ENV = Map.of("REALM_SMTP_PASSWORD", "smtp-pass-1", "REALM_API_SECRET", "api-secret-1",
+      "REALM_ALICE_PASSWORD", "alice-pass-1", "REALM_IDP_SECRET", "idp-secret-1", "REALM_IDP_SECRET_V2", "idp-secret-2");
   private static KeycloakAdmin connection;
 
   @BeforeAll
@@ -239,12 +241,12 @@ class RealmSyncEngineIT {
     String name = It.realmName("secrets");
     var secretFile = dir.resolve("idp-secret");
     java.nio.file.Files.writeString(secretFile, "file-secret-value\n");
-    String text = "{'realm':'REALM','smtpServer':{'host':'smtp','from':'a@b.c','auth':'true','user':'mailer','password':'${env:SMTP}'},"
-        + "'clients':[{'clientId':'conf','secret':'${env:CLIENT_SECRET}'}],"
+    String text = "{'realm':'REALM','smtpServer':{'host':'smtp','from':'a@b.c','auth':'true','user':'mailer','password':'${env:REALM_SMTP}'},"
+        + "'clients':[{'clientId':'conf','secret':'${env:REALM_CLIENT_SECRET}'}],"
         + "'identityProviders':[{'alias':'gh','providerId':'github','config':{'clientId':'x','clientSecret':'${file:"
-        + secretFile + "}'}}]}";
-    var env = Map.of("SMTP", "smtp-secret-value", "CLIENT_SECRET", "client-secret-value");
-    var desired = It.desired(name, text, env);
+        + "idp-secret}'}}]}";
+    var env = Map.of("REALM_SMTP", "smtp-secret-value", "REALM_CLIENT_SECRET", "client-secret-value");
+    var desired = It.desired(name, text, new Placeholders.GitPolicy(env, "REALM_", dir, null, null));
     var outcome = apply(desired);
     assertThat(outcome.plan().realmExists()).isFalse();
     var api = realm(name);
@@ -253,7 +255,8 @@ class RealmSyncEngineIT {
     assertThat(api.get("/identity-provider/instances/gh").at("/config/clientSecret").asText()).isEqualTo(Json.MASKED);
     assertThat(apply(desired).writes()).as("masked values compare by hash").isEmpty();
 
-    var rotated = It.desired(name, text, Map.of("SMTP", "smtp-secret-rotated", "CLIENT_SECRET", "client-secret-rotated"));
+    var rotated = It.desired(name, text, new Placeholders.GitPolicy(Map.of("REALM_SMTP", "smtp-secret-rotated",
+        "REALM_CLIENT_SECRET", "client-secret-rotated"), "REALM_", dir, null, null));
     var planned = It.syncer(connection).plan(rotated);
     String shown = PlanPrinter.text(planned.plan(), planned.secrets()) + Json.write(PlanPrinter.json(planned.plan(), planned.secrets()));
     assertThat(planned.plan().visibleChanges()).hasSize(2);
@@ -278,11 +281,49 @@ class RealmSyncEngineIT {
     assertThat(text).contains("console-role", "registrationAllowed").doesNotContain("api-secret-1", "idp-secret-1",
         "smtp-pass-1", "\"id\"");
     assertThat(exported.has("requiredActions") ? exported.get("requiredActions").size() : 0).isLessThanOrEqualTo(1);
-    var desired = DesiredRealm.load(new RealmDocument(name, name + ".json", text), new Placeholders(Map.of(), Map.of(), null));
+    var desired = DesiredRealm.load(new RealmDocument(name, name + ".json", text), It.policy(Map.of()).create());
     var planned = It.syncer(connection).plan(desired);
     assertThat(planned.plan().isEmpty()).as(PlanPrinter.text(planned.plan(), planned.secrets())).isTrue();
     // The first apply only records ownership of what the file now declares; after that nothing is written.
     assertThat(apply(desired).writes()).containsOnlyKeys("sync-state/update");
     assertThat(writesDuring(() -> apply(desired))).isZero();
+  }
+
+  @Test
+  void theOwnershipRecordHoldsNoPlainDigestOfASecretAndOldOnesAreRewrittenOnce() {
+    String name = It.realmName("hmac");
+    var env = Map.of("REALM_SMTP", "smtp-known-secret", "REALM_IDP", "idp-known-secret");
+    String text = "{'realm':'REALM','smtpServer':{'host':'smtp','from':'a@b.c','auth':'true','user':'mailer','password':'${env:REALM_SMTP}'},"
+        + "'identityProviders':[{'alias':'gh','providerId':'github','config':{'clientId':'x','clientSecret':'${env:REALM_IDP}'}}]}";
+    var desired = It.desired(name, text, env);
+    var key = OwnershipKey.of(OwnershipKey.random());
+    var syncer = new RealmSyncer(connection, new RealmSyncer.Options(PrunePolicy.defaults(), 10, "it").withOwnershipKey(key));
+    assertThat(syncer.apply(desired).ok()).isTrue();
+    assertThat(syncer.apply(desired).writes()).as("masked secrets compare through the HMAC").isEmpty();
+
+    // What any viewer of the realm reads: no digest a dictionary can be run against, only HMACs.
+    var record = recordOf(name);
+    var hashes = record.get("hashes");
+    assertThat(Json.write(record)).doesNotContain(Json.sha256("smtp-known-secret"), Json.sha256("idp-known-secret"));
+    assertThat(hashes.properties()).hasSize(2).allSatisfy(e -> assertThat(e.getValue().asText()).startsWith(OwnershipKey.PREFIX));
+    assertThat(hashes.toString()).contains(key.hash("smtp-known-secret"), key.hash("idp-known-secret"));
+
+    // A record written by an older version (unsalted SHA-256) matches once and is rewritten, with no other write.
+    var legacy = (com.fasterxml.jackson.databind.node.ObjectNode) hashes;
+    legacy.properties().forEach(e -> e.setValue(Json.NODES.textNode(Json.sha256(
+        e.getKey().endsWith("smtpServer.password") ? "smtp-known-secret" : "idp-known-secret"))));
+    realm(name).put("", Json.object().set("attributes", Json.object().put(SyncState.ATTRIBUTE, Json.write(record))));
+    assertThat(Json.write(recordOf(name))).contains(Json.sha256("idp-known-secret"));
+    assertThat(syncer.apply(desired).writes()).containsOnlyKeys("sync-state/update");
+    assertThat(Json.write(recordOf(name))).doesNotContain(Json.sha256("smtp-known-secret"), Json.sha256("idp-known-secret"))
+        .contains(key.hash("smtp-known-secret"), key.hash("idp-known-secret"));
+    assertThat(writesDuring(() -> syncer.apply(desired))).isZero();
+  }
+
+  /** The ownership record as stored in the realm attribute (small realms: plain JSON). */
+  private static JsonNode recordOf(String name) {
+    String value = realm(name).get("").at("/attributes").get(SyncState.ATTRIBUTE).asText();
+    assertThat(value).doesNotStartWith("gz:");
+    return Json.read(value);
   }
 }

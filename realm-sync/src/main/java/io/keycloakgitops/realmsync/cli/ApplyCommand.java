@@ -27,7 +27,8 @@ public final class ApplyCommand extends OneShotCommand {
       RealmSyncer.Outcome outcome = syncer.apply(realm.desired());
       if (outcome.plan() != null && !outcome.plan().isEmpty()) {
         out().print(PlanPrinter.text(outcome.plan(), new io.keycloakgitops.realmsync.engine.SecretPolicy(
-            realm.desired().secretValues(), io.keycloakgitops.realmsync.engine.SyncState.empty())));
+            realm.desired().secretValues(), io.keycloakgitops.realmsync.engine.SyncState.empty(),
+            syncer.options().ownershipKey())));
       }
       summaries.add(outcome.summary());
       failed |= !outcome.ok();

@@ -45,7 +45,7 @@ public final class ExportCommand implements Callable<Integer> {
       } else {
         Files.writeString(out, json);
         spec.commandLine().getErr().println("realm " + realm + " written to " + out
-            + " (secrets appear as **********: replace them with placeholders such as ${env:NAME} to manage them)");
+            + " (secrets appear as **********: replace them with placeholders such as ${env:REALM_NAME} to manage them)");
       }
       return 0;
     }

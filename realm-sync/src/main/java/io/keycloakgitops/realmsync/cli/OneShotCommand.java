@@ -28,13 +28,17 @@ abstract class OneShotCommand implements Callable<Integer> {
   @Mixin
   SyncOptions sync;
 
+  @Mixin
+  PlaceholderOptions placeholders;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     List<RealmLoader.Loaded> realms;
     try (RealmSource files = source.open()) {
       RealmSource.Snapshot snapshot = files.fetch();
-      realms = RealmLoader.load(snapshot, Placeholders::fromEnvironment);
+      Placeholders.GitPolicy policy = placeholders.policy(System.getenv());
+      realms = RealmLoader.load(snapshot, policy::create);
       if (realms.isEmpty()) {
         err.println("no realm files (<realm>.json, .yaml or .yml) in " + files.describe());
         return 1;
@@ -43,8 +47,15 @@ abstract class OneShotCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return 1;
     }
+    RealmSyncer.Options options;
+    try {
+      options = sync.options().withDefaultSource(source.sourceId());
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
     try (var admin = KeycloakAdmin.connect(keycloak.target(), keycloak.timeouts())) {
-      return run(new RealmSyncer(admin, sync.options().withDefaultSource(source.sourceId())), realms);
+      return run(new RealmSyncer(admin, options), realms);
     }
   }
 

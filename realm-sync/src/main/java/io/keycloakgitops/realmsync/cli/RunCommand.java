@@ -93,13 +93,17 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin
   SyncOptions sync;
 
+  @Mixin
+  PlaceholderOptions placeholders;
+
   @Override
   public Integer call() throws InterruptedException {
     var builder = RealmSyncConfig.builder().bind(bind).port(port).managementPort(managementPort).interval(interval)
         .driftInterval(driftInterval).drift(drift).sync(sync.options()).keycloakTimeouts(keycloak.timeouts())
         .realmGrants(RealmGrants.read(realmGrants)).crWorkers(crWorkers)
         .githubSecret(System.getenv("GITHUB_WEBHOOK_SECRET")).gitlabToken(System.getenv("GITLAB_WEBHOOK_TOKEN"))
-        .watchCrs(watchCrs).namespaces(splitList(namespaces));
+        .watchCrs(watchCrs).namespaces(splitList(namespaces))
+        .placeholders(placeholders.envPrefix(), placeholders.dir()).ownershipKeySecret(sync.ownershipKeySecret());
     if (repo != null && !repo.isBlank()) {
       builder.git(SourceOptions.gitSettings(repo, branch, path, cacheDir)).keycloak(keycloak.target());
     } else if (keycloak.given()) {

@@ -1,12 +1,18 @@
 package io.keycloakgitops.realmsync.cli;
 
 import io.keycloakgitops.realmsync.RealmSyncer;
+import io.keycloakgitops.realmsync.engine.DeletionGuard;
 import io.keycloakgitops.realmsync.engine.Executor;
+import io.keycloakgitops.realmsync.engine.OwnershipKey;
 import io.keycloakgitops.realmsync.engine.PrunePolicy;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** How the engine behaves: pruning and bulk creation. */
+/** How the engine behaves: pruning, bulk creation, the deletion guard and the ownership key. */
 public final class SyncOptions {
+  /** Where the CLI keeps its ownership key when neither flag names one. */
+  static final Path DEFAULT_KEY_FILE = Path.of(System.getProperty("user.home"), ".config", "keycloak-gitops", "ownership.key");
+
   @Option(names = "--prune", defaultValue = "${env:PRUNE_POLICY:-}", description = "Per type prune policy, e.g. "
       + "user=no-delete,realm=full (env PRUNE_POLICY). Types: realm, client-scope, flow, client, role, client-role, "
       + "group, user, identity-provider, component. Default: full for all but realm (no-delete).")
@@ -21,8 +27,36 @@ public final class SyncOptions {
           + "Default: git:<repo>#<branch>:<path> or dir:<folder>. Set it to keep ownership when the repository moves.")
   String sourceId;
 
-  /** The options; the source id is the one given, else the source's own ({@code SourceIds}) set by the caller. */
+  @Option(names = "--max-deletions", defaultValue = "${env:MAX_DELETIONS:-" + DeletionGuard.DEFAULT_MAX_DELETIONS + "}",
+      description = "A sync that would delete more objects than this from one realm stops before writing (env MAX_DELETIONS, default ${DEFAULT-VALUE}).")
+  int maxDeletions;
+
+  @Option(names = "--allow-deletions", defaultValue = "${env:ALLOW_DELETIONS:-false}",
+      description = "Let syncs through that exceed --max-deletions (env ALLOW_DELETIONS).")
+  boolean allowDeletions;
+
+  @Option(names = "--ownership-key-file", defaultValue = "${env:OWNERSHIP_KEY_FILE}",
+      description = "Key for the HMAC of masked secrets in the ownership record; generated (mode 0600) if absent "
+          + "(env OWNERSHIP_KEY_FILE, default ~/.config/keycloak-gitops/ownership.key).")
+  Path ownershipKeyFile;
+
+  @Option(names = "--ownership-key-secret", defaultValue = "${env:OWNERSHIP_KEY_SECRET}",
+      description = "In a cluster: Secret of realm-sync's namespace holding that key, created if absent (env OWNERSHIP_KEY_SECRET).")
+  String ownershipKeySecret;
+
+  /**
+   * The engine options; the source id is the one given, else the source's own ({@code SourceIds}) set by the
+   * caller. With {@code --ownership-key-secret} the key is read from the cluster by the service
+   * ({@link #ownershipKeySecret()}); otherwise from the key file.
+   */
   public RealmSyncer.Options options() {
-    return new RealmSyncer.Options(PrunePolicy.parse(prune), bulkThreshold, sourceId);
+    OwnershipKey key = ownershipKeySecret != null && !ownershipKeySecret.isBlank() ? OwnershipKey.processLocal()
+        : OwnershipKey.fromFile(ownershipKeyFile != null ? ownershipKeyFile : DEFAULT_KEY_FILE);
+    return new RealmSyncer.Options(PrunePolicy.parse(prune), bulkThreshold, sourceId,
+        new DeletionGuard(maxDeletions, allowDeletions), key);
+  }
+
+  public String ownershipKeySecret() {
+    return ownershipKeySecret == null || ownershipKeySecret.isBlank() ? null : ownershipKeySecret;
   }
 }

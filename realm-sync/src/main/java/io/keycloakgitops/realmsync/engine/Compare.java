@@ -41,7 +41,11 @@ public final class Compare {
   public interface Secrets {
     boolean isSensitive(String field, JsonNode desired);
 
-    String storedHash(String key);
+    /** Whether the ownership record remembers {@code desired} under {@code key}. */
+    boolean matchesStored(String key, JsonNode desired);
+
+    /** What the record remembers for {@code desired} once it is written. */
+    String hash(JsonNode desired);
 
     Secrets NONE = new Secrets() {
       @Override
@@ -50,7 +54,12 @@ public final class Compare {
       }
 
       @Override
-      public String storedHash(String key) {
+      public boolean matchesStored(String key, JsonNode desired) {
+        return false;
+      }
+
+      @Override
+      public String hash(JsonNode desired) {
         return null;
       }
     };
@@ -69,12 +78,6 @@ public final class Compare {
     var compare = new Compare(rules, secrets);
     compare.object("", desired, live == null ? Json.object() : live, true, false);
     return compare.changes;
-  }
-
-  /** The remembered hash of a secret value (a one-element list counts as its element). */
-  public static String hash(JsonNode desired) {
-    JsonNode value = desired.isArray() && desired.size() == 1 ? desired.get(0) : desired;
-    return Json.sha256(value.asText());
   }
 
   private void object(String prefix, JsonNode desired, JsonNode live, boolean top, boolean dataMap) {
@@ -108,8 +111,8 @@ public final class Compare {
     JsonNode secret = desired.isArray() && desired.size() == 1 ? desired.get(0) : desired;
     if (Representations.masked(live) && secret.isValueNode()) {
       String key = rules.hashPrefix() + "/" + path;
-      if (!hash(secret).equals(secrets.storedHash(key))) {
-        changes.add(new FieldChange(path, live, desired, true, key));
+      if (!secrets.matchesStored(key, secret)) {
+        changes.add(new FieldChange(path, live, desired, true, key, secrets.hash(secret)));
       }
       return;
     }

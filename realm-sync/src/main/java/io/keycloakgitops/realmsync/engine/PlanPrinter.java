@@ -7,11 +7,12 @@ import java.util.TreeMap;
 
 /**
  * Renders a plan for people (terraform-like) or as JSON. Secrets never appear: fields that are sensitive by name,
- * masked values and anything that came from a placeholder print as {@code (sensitive)}.
+ * masked values and anything that came from a placeholder print as {@code (sensitive)}, and so do sensitive keys
+ * nested at any depth inside a map or list that changes as a whole.
  */
 public final class PlanPrinter {
   private static final int MAX_VALUE = 160;
-  private static final String SENSITIVE = "(sensitive)";
+  private static final String SENSITIVE = SecretPolicy.MASK;
 
   private PlanPrinter() {}
 
@@ -83,7 +84,8 @@ public final class PlanPrinter {
   }
 
   private static boolean hidden(FieldChange field, SecretPolicy secrets) {
-    return field.sensitive() || secrets.containsPlaceholderValue(field.after())
+    String name = field.path().substring(field.path().lastIndexOf('.') + 1);
+    return field.sensitive() || SecretPolicy.sensitiveName(name) || secrets.containsPlaceholderValue(field.after())
         || secrets.containsPlaceholderValue(field.before());
   }
 
@@ -94,7 +96,7 @@ public final class PlanPrinter {
     if (hidden(field, secrets)) {
       return SENSITIVE;
     }
-    String text = Json.write(value);
+    String text = Json.write(secrets.masked(value));
     return text.length() > MAX_VALUE ? text.substring(0, MAX_VALUE) + "..." : text;
   }
 
@@ -102,6 +104,6 @@ public final class PlanPrinter {
     if (value == null) {
       return Json.NODES.nullNode();
     }
-    return hidden(field, secrets) ? Json.NODES.textNode(SENSITIVE) : value;
+    return hidden(field, secrets) ? Json.NODES.textNode(SENSITIVE) : secrets.masked(value);
   }
 }

@@ -189,7 +189,7 @@ public final class Planner {
   static void rememberHashes(ApplyContext ctx, List<FieldChange> fields) {
     for (FieldChange field : fields) {
       if (field.hashKey() != null) {
-        ctx.state().rememberHash(field.hashKey(), Compare.hash(field.after()));
+        ctx.state().rememberHash(field.hashKey(), field.newHash());
       }
     }
   }
@@ -207,7 +207,7 @@ public final class Planner {
         rememberSecrets(state, prefix, fieldPath + ".", value);
       } else if (SecretPolicy.sensitiveName(entry.getKey()) && !Representations.masked(value)
           && (value.isValueNode() || value.isArray() && value.size() == 1)) {
-        state.rememberHash(prefix + fieldPath, Compare.hash(value));
+        state.rememberHash(prefix + fieldPath, in.secrets().hash(value));
       }
     }
   }

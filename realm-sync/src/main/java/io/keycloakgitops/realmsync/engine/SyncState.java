@@ -130,6 +130,11 @@ public final class SyncState {
     hashes.put(key, hash);
   }
 
+  /** Drops the unsalted hashes older versions wrote (see {@link OwnershipKey#isLegacy}). */
+  public void forgetLegacyHashes() {
+    hashes.values().removeIf(OwnershipKey::isLegacy);
+  }
+
   public void forgetHashes(String prefix) {
     hashes.keySet().removeIf(k -> k.startsWith(prefix));
   }

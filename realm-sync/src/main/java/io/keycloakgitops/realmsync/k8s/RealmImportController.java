@@ -259,7 +259,8 @@ public final class RealmImportController implements AutoCloseable {
     RealmSyncer syncer;
     try {
       RealmParser.validate(spec.realm, "KeycloakRealmImport " + key + " spec.realm");
-      var placeholders = new Placeholders(Map.of(), mappedPlaceholders(cr), ref -> secretValue(cr, ref));
+      var placeholders = Placeholders.forCr(cr.getMetadata().getNamespace(), mappedPlaceholders(cr),
+          SecretValues.byName(client, cr.getMetadata().getNamespace()));
       desired = DesiredRealm.of(realm, "KeycloakRealmImport " + key, spec.realm.deepCopy(), placeholders);
       syncer = new RealmSyncer(targets.admin(cr.getMetadata().getNamespace(), spec.keycloakCRName),
           options.withSource(SourceIds.cr(cr.getMetadata().getNamespace(), cr.getMetadata().getName())),

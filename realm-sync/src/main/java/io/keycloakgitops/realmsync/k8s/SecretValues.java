@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.function.Function;
 
-/** Reads keys of Secrets: what {@code ${secret:name/key}} placeholders and admin credentials resolve to. */
+/** Reads keys of Secrets: what placeholders and admin credentials resolve to. */
 public final class SecretValues {
   private SecretValues() {}
 
@@ -18,7 +18,11 @@ public final class SecretValues {
     return secret.getStringData() == null ? null : secret.getStringData().get(key);
   }
 
-  /** Resolves {@code name/key} references against the Secrets of {@code namespace}; null when not found. */
+  /**
+   * Resolves {@code name/key} references against the Secrets of {@code namespace}; null when not found. For Secrets
+   * the CR itself names ({@code spec.placeholders}); placeholders go through {@link #byName}, whose Secrets
+   * {@code Placeholders} checks for the placeholder-source label.
+   */
   public static Function<String, String> lookup(KubernetesClient client, String namespace) {
     return reference -> {
       String[] parts = reference.split("/", 2);
@@ -28,5 +32,10 @@ public final class SecretValues {
       Secret secret = client.secrets().inNamespace(namespace).withName(parts[0]).get();
       return secret == null ? null : value(secret, parts[1]);
     };
+  }
+
+  /** The Secrets of {@code namespace} by name (null when missing). */
+  public static Function<String, Secret> byName(KubernetesClient client, String namespace) {
+    return name -> namespace == null ? null : client.secrets().inNamespace(namespace).withName(name).get();
   }
 }

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Realm files in a plain folder: {@code <dir>/<realm>.json} (or .yaml/.yml). */
+/**
+ * Realm files in a plain folder: {@code <dir>/<realm>.json} (or .yaml/.yml), whatever their permission bits. A
+ * realm-named entry that is not a regular file, or that cannot be read, is reported as failed, not skipped.
+ */
 public final class DirectorySource implements RealmSource {
   private final Path dir;
 
@@ -26,10 +29,21 @@ public final class DirectorySource implements RealmSource {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.sorted(Comparator.comparing(Path::toString)).toList()) {
         String realm = RealmDocument.realmOf(file.getFileName().toString());
-        if (realm != null && Files.isRegularFile(file)) {
+        if (realm == null) {
+          continue;
+        }
+        if (!Files.isRegularFile(file)) {
+          documents.add(RealmDocument.unreadable(realm, file.toString(), "not a regular file"));
+          digest.append(realm).append("\u0000(unreadable)");
+          continue;
+        }
+        try {
           String content = Files.readString(file);
           documents.add(new RealmDocument(realm, file.toString(), content));
           digest.append(realm).append('\u0000').append(content);
+        } catch (IOException e) {
+          documents.add(RealmDocument.unreadable(realm, file.toString(), e.getClass().getSimpleName()));
+          digest.append(realm).append("\u0000(unreadable)");
         }
       }
     } catch (IOException e) {

@@ -9,6 +9,7 @@ import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportConfigCallback;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
@@ -25,10 +26,13 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 /**
  * A branch of a Git repository, fetched with JGit into a private bare cache. Files are read straight from the
  * fetched commit's tree (no work tree to keep clean); the fetch refspec is forced, so a force-pushed branch is
- * followed like any other move.
+ * followed like any other move. Executable files are read like any other; a realm-named entry that is not a file
+ * (a symlink, a submodule, a folder) is reported as failed, so its realm is never taken for deleted.
  */
 public final class GitSource implements RealmSource {
   private static final int TIMEOUT_SECONDS = 30;
+  /** A realm file larger than this is refused rather than loaded into memory. */
+  private static final int MAX_FILE_BYTES = 64 * 1024 * 1024;
 
   private final GitSettings settings;
   private final Git git;
@@ -131,9 +135,21 @@ public final class GitSource implements RealmSource {
         while (files.next()) {
           String name = files.getNameString();
           String realm = RealmDocument.realmOf(name);
-          if (realm != null && files.getFileMode(0) == FileMode.REGULAR_FILE) {
-            String content = new String(repo.open(files.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
-            documents.add(new RealmDocument(realm, (settings.path().isEmpty() ? "" : settings.path() + "/") + name, content));
+          if (realm == null) {
+            continue;
+          }
+          String path = (settings.path().isEmpty() ? "" : settings.path() + "/") + name;
+          FileMode mode = files.getFileMode(0);
+          // 100644 and 100755 are both plain files: the executable bit says nothing about a realm.
+          if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+            try {
+              String content = new String(repo.open(files.getObjectId(0)).getBytes(MAX_FILE_BYTES), StandardCharsets.UTF_8);
+              documents.add(new RealmDocument(realm, path, content));
+            } catch (LargeObjectException e) {
+              documents.add(RealmDocument.unreadable(realm, path, "larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB"));
+            }
+          } else {
+            documents.add(RealmDocument.unreadable(realm, path, "not a regular file (Git mode " + mode + ")"));
           }
         }
       }

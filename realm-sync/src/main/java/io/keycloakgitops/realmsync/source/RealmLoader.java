@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Turns a snapshot's documents into desired realms. A broken file fails its own realm only: the others load.
+ * Turns a snapshot's documents into desired realms. A broken file fails its own realm only: the others load. A realm
+ * whose file is present but unreadable or invalid is a failed realm, never a missing one: nothing prunes it.
  */
 public final class RealmLoader {
   /** One realm of a snapshot: loaded, or the reason it cannot be ({@code file:line: ...}). */
@@ -30,6 +31,10 @@ public final class RealmLoader {
         return;
       }
       RealmDocument doc = docs.get(0);
+      if (doc.error() != null) {
+        out.add(new Loaded(realm, doc.path(), null, doc.error()));
+        return;
+      }
       try {
         out.add(new Loaded(realm, doc.path(), DesiredRealm.load(doc, placeholders.get()), null));
       } catch (RealmFileException e) {

@@ -100,7 +100,7 @@ public final class RealmSyncBenchmark {
 
   static DesiredRealm desired(String name, int variant) {
     return DesiredRealm.load(new RealmDocument(name, name + ".json", Json.write(realm(name, variant))),
-        new Placeholders(Map.of(), Map.of(), null));
+        Placeholders.GitPolicy.defaults().create());
   }
 
   private record Sample(double seconds, long writes) {}

@@ -90,8 +90,9 @@ class CompareTest {
       assertThat(change.sensitive()).isTrue();
       assertThat(change.hashKey()).isEqualTo("client/web/config.clientSecret");
     });
+    var key = OwnershipKey.of(OwnershipKey.random());
     Compare.Secrets remembered = new SecretPolicy(Set.of(), stateWith(Map.of("client/web/config.clientSecret",
-        Compare.hash(Json.NODES.textNode("s3cret")))));
+        key.hash("s3cret"))), key);
     assertThat(Compare.diff(desired, live, RULES, remembered)).isEmpty();
     var changed = json("{'config':{'clientSecret':'rotated'}}");
     assertThat(Compare.diff(changed, live, RULES, remembered)).hasSize(1);
@@ -99,7 +100,7 @@ class CompareTest {
 
   @Test
   void placeholderValuesAndSecretNamesAreSensitive() {
-    var secrets = new SecretPolicy(Set.of("from-env-value"), SyncState.empty());
+    var secrets = new SecretPolicy(Set.of("from-env-value"), SyncState.empty(), OwnershipKey.processLocal());
     var desired = json("{'description':'uses from-env-value here','secret':'x','passwordPolicy':'length(8)'}");
     var changes = Compare.diff(desired, json("{}"), RULES, secrets);
     assertThat(changes).allSatisfy(c -> assertThat(c.sensitive()).isEqualTo(!c.path().equals("passwordPolicy")));

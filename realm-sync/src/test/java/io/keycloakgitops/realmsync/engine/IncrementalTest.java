@@ -67,7 +67,7 @@ class IncrementalTest {
     var desired = Incremental.restrict(RealmModel.of(json(after)), delta);
     assertThat(desired.groups).containsOnlyKeys("/staff/admins");
     var plan = Planner.plan(new Planner.Input(json(after), desired, Incremental.restrictLive(RealmModel.of(json(live)), delta),
-        SyncState.empty(), PrunePolicy.defaults(), new SecretPolicy(java.util.Set.of(), SyncState.empty()), "t")).plan();
+        SyncState.empty(), PrunePolicy.defaults(), new SecretPolicy(java.util.Set.of(), SyncState.empty(), OwnershipKey.processLocal()), "t")).plan();
     assertThat(plan.visibleChanges()).extracting(Change::describe).containsExactly("+ group \"/staff/admins\"");
   }
 

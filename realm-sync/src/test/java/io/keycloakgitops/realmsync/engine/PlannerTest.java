@@ -37,7 +37,7 @@ class PlannerTest {
     ObjectNode desiredRep = json(desired);
     RealmModel liveModel = live == null ? null : RealmModel.of(json(live));
     return Planner.plan(new Planner.Input(desiredRep, RealmModel.of(desiredRep), liveModel, persisted, policy,
-        new SecretPolicy(Set.of(), persisted), SOURCE));
+        new SecretPolicy(Set.of(), persisted, OwnershipKey.processLocal()), SOURCE));
   }
 
   private static SyncState owning(EntityType type, String... keys) {

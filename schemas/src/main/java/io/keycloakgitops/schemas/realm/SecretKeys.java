@@ -9,11 +9,13 @@ import java.util.regex.Pattern;
  */
 public final class SecretKeys {
   /**
-   * Names that end like a secret (clientSecret, bindCredential, smtp password, privateKey, keystorePassphrase), but
-   * not passwordPolicy; plus secretData (the stored value of a user credential).
+   * Names that end like a secret (clientSecret, bindCredential, smtp password, privateKey, keystorePassphrase, a
+   * bearer token, an apiKey), but not passwordPolicy; plus secretData (the stored value of a user credential).
+   * Keycloak's client attribute {@code client_credentials.use_refresh_token} is a switch, not a token.
    */
-  private static final Pattern SECRET_NAME = Pattern.compile(
-      "(?i).*(secret|password|credential|credentials|private.?key|passphrase|keystorepass|truststorepass)|secretdata");
+  private static final Pattern SECRET_NAME = Pattern.compile("(?i)(?!.*use_refresh_token$)"
+      + ".*(secret|password|credential|credentials|private.?key|passphrase|keystorepass|truststorepass|token|api.?key)"
+      + "|secretdata");
 
   private SecretKeys() {}
 
