@@ -9,6 +9,7 @@ import io.keycloakgitops.realmsync.engine.EntityType;
 import io.keycloakgitops.realmsync.engine.Executor;
 import io.keycloakgitops.realmsync.engine.Incremental;
 import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.engine.Operation;
 import io.keycloakgitops.realmsync.engine.OwnershipKey;
 import io.keycloakgitops.realmsync.engine.Plan;
 import io.keycloakgitops.realmsync.engine.Planner;
@@ -190,7 +191,7 @@ public final class RealmSyncer {
     Optional<String> stop = options.deletions().stop(plan);
     if (stop.isPresent()) {
       var warnings = new ArrayList<>(plan.warnings());
-      warnings.add("apply would stop: " + plan.count(io.keycloakgitops.realmsync.engine.Operation.DELETE)
+      warnings.add("apply would stop: " + plan.count(Operation.DELETE)
           + " deletions exceed --max-deletions " + options.deletions().maxDeletions() + " (--allow-deletions lets them through)");
       plan = new Plan(plan.realm(), plan.realmExists(), plan.changes(), warnings);
     }
