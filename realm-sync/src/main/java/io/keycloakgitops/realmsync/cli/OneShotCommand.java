@@ -49,7 +49,7 @@ abstract class OneShotCommand implements Callable<Integer> {
     }
     RealmSyncer.Options options;
     try {
-      options = sync.options().withDefaultSource(source.sourceId());
+      options = sync.oneShotOptions().withDefaultSource(source.sourceId());
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return 1;

@@ -45,13 +45,24 @@ public final class SyncOptions {
   String ownershipKeySecret;
 
   /**
-   * The engine options; the source id is the one given, else the source's own ({@code SourceIds}) set by the
-   * caller. With {@code --ownership-key-secret} the key is read from the cluster by the service
-   * ({@link #ownershipKeySecret()}); otherwise from the key file.
+   * The engine options of the service; the source id is the one given, else the source's own ({@code SourceIds}) set
+   * by the caller. With {@code --ownership-key-secret} the service reads the key from the cluster
+   * ({@link #ownershipKeySecret()}) and replaces the placeholder key given here; otherwise it comes from the key file.
    */
   public RealmSyncer.Options options() {
-    OwnershipKey key = ownershipKeySecret != null && !ownershipKeySecret.isBlank() ? OwnershipKey.processLocal()
-        : OwnershipKey.fromFile(ownershipKeyFile != null ? ownershipKeyFile : DEFAULT_KEY_FILE);
+    return options(ownershipKeySecret() != null ? OwnershipKey.processLocal() : keyFromFile());
+  }
+
+  /** For {@code apply} and {@code plan}, which run outside a cluster: always the key file. */
+  RealmSyncer.Options oneShotOptions() {
+    return options(keyFromFile());
+  }
+
+  private OwnershipKey keyFromFile() {
+    return OwnershipKey.fromFile(ownershipKeyFile != null ? ownershipKeyFile : DEFAULT_KEY_FILE);
+  }
+
+  private RealmSyncer.Options options(OwnershipKey key) {
     return new RealmSyncer.Options(PrunePolicy.parse(prune), bulkThreshold, sourceId,
         new DeletionGuard(maxDeletions, allowDeletions), key);
   }
