@@ -26,7 +26,18 @@ public final class PodSecurity {
    * {@link PodHardening}, with the Keycloak container ({@link KeycloakFacts#keycloakContainerIndex}) present.
    */
   public static PodTemplateSpec effectivePod(PodTemplateSpec template) {
-    PodTemplateSpec pod = PodHardening.harden(template);
+    return withKeycloakContainer(PodHardening.harden(template));
+  }
+
+  /**
+   * {@link #effectivePod}, made of {@code template} itself: for a template that nobody else holds (just decoded),
+   * which saves copying it.
+   */
+  public static PodTemplateSpec effectivePodInPlace(PodTemplateSpec template) {
+    return withKeycloakContainer(PodHardening.hardenInPlace(template == null ? new PodTemplateSpec() : template));
+  }
+
+  private static PodTemplateSpec withKeycloakContainer(PodTemplateSpec pod) {
     var containers = pod.getSpec().getContainers() == null ? new ArrayList<Container>()
         : new ArrayList<>(pod.getSpec().getContainers());
     int keycloak = KeycloakFacts.keycloakContainerIndex(containers);
@@ -37,7 +48,7 @@ public final class PodSecurity {
       // container alone (a tiny copy) equals hardening the template with it, without copying it twice.
       var alone = new PodTemplateSpec(null, new PodSpecBuilder().addNewContainer().withName(KeycloakFacts.CONTAINER)
           .endContainer().build());
-      containers.add(PodHardening.harden(alone).getSpec().getContainers().getFirst());
+      containers.add(PodHardening.hardenInPlace(alone).getSpec().getContainers().getFirst());
     }
     pod.getSpec().setContainers(containers);
     return pod;

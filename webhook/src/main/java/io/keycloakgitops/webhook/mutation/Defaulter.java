@@ -118,7 +118,7 @@ public final class Defaulter {
     } else if (list.get(keycloak) instanceof ObjectNode container) {
       putIfAbsent(container, "name", NODES.textNode(KeycloakFacts.CONTAINER));
     }
-    fillAbsent(template, Json.MAPPER.valueToTree(PodHardening.harden(typed)));
+    fillAbsent(template, Json.MAPPER.valueToTree(PodHardening.hardenInPlace(typed)));
   }
 
   /** Copies into {@code target} what {@code source} has and {@code target} lacks; lists pair up by index. */

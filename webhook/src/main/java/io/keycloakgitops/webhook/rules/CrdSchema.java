@@ -34,7 +34,10 @@ public final class CrdSchema {
   private static final Pattern WHOLE_NUMBER = Pattern.compile("\\b(\\d+)\\.0\\b");
 
   /** Compiled schemas keyed by "group/version kind". */
-  private final Map<String, JsonSchema> schemas = new HashMap<>();
+  private final Map<String, Compiled> schemas = new HashMap<>();
+
+  /** networknt's schema, and the fast check of valid objects (null when the schema is beyond it). */
+  private record Compiled(JsonSchema schema, StructuralCheck valid) {}
 
   private CrdSchema() {}
 
@@ -42,8 +45,6 @@ public final class CrdSchema {
   public static CrdSchema load() {
     var crdSchema = new CrdSchema();
     var yaml = new ObjectMapper(new YAMLFactory());
-    var factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
-    var config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_PATH).formatAssertionsEnabled(false).build();
     for (String crdName : List.of(Schemas.KEYCLOAK_CRD, Schemas.REALM_IMPORT_CRD)) {
       JsonNode crd;
       try {
@@ -53,27 +54,37 @@ public final class CrdSchema {
       }
       String group = crd.path("spec").path("group").asText();
       String kind = crd.path("spec").path("names").path("kind").asText();
-      Map<JsonNode, JsonSchema> compiled = new HashMap<>();
+      Map<JsonNode, Compiled> compiled = new HashMap<>();
       for (JsonNode version : crd.path("spec").path("versions")) {
         JsonNode jsonSchema = toJsonSchema(version.path("schema").path("openAPIV3Schema"));
         // Served versions usually share one schema: compile it once.
         crdSchema.schemas.put(key(group + "/" + version.path("name").asText(), kind),
-            compiled.computeIfAbsent(jsonSchema, schema -> factory.getSchema(schema, config)));
+            compiled.computeIfAbsent(jsonSchema, schema -> new Compiled(networknt(schema),
+                StructuralCheck.compile(schema))));
       }
     }
     return crdSchema;
+  }
+
+  /** networknt's validator of a converted schema; it reports every error (no fail-fast). */
+  static JsonSchema networknt(JsonNode jsonSchema) {
+    return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(jsonSchema,
+        SchemaValidatorsConfig.builder().pathType(PathType.JSON_PATH).formatAssertionsEnabled(false).build());
   }
 
   public Findings validate(JsonNode object) {
     var findings = Findings.builder(RULE);
     String apiVersion = object.path("apiVersion").asText();
     String kind = object.path("kind").asText();
-    JsonSchema schema = schemas.get(key(apiVersion, kind));
-    if (schema == null) {
+    Compiled compiled = schemas.get(key(apiVersion, kind));
+    if (compiled == null) {
       return findings.add(FieldError.Type.UNSUPPORTED, FieldPath.of("apiVersion"),
           "\"" + apiVersion + "\": not a served version of " + kind).build();
     }
-    var messages = schema.validate(object).stream()
+    if (compiled.valid() != null && compiled.valid().accepts(object)) {
+      return findings.build();
+    }
+    var messages = compiled.schema().validate(object).stream()
         .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())).toList();
     for (ValidationMessage message : messages) {
       FieldPath path = path(message);

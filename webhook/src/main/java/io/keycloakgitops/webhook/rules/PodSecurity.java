@@ -24,12 +24,20 @@ public final class PodSecurity {
    * level is relaxed below restricted, what restricted would deny comes back as warnings.
    */
   public static Findings validate(PodTemplateSpec template, Level enforced) {
+    return check(io.keycloakgitops.schemas.podsecurity.PodSecurity.effectivePod(template), enforced);
+  }
+
+  /** {@link #validate} that hardens {@code template} itself: for one decoded for this check alone (no copy). */
+  public static Findings validateInPlace(PodTemplateSpec template, Level enforced) {
+    return check(io.keycloakgitops.schemas.podsecurity.PodSecurity.effectivePodInPlace(template), enforced);
+  }
+
+  private static Findings check(PodTemplateSpec pod, Level enforced) {
     var enforcedChecks = Check.enforcedAt(enforced);
     var restrictedChecks = Check.enforcedAt(Level.RESTRICTED);
     var checks = EnumSet.copyOf(restrictedChecks);
     checks.addAll(enforcedChecks);
     var findings = Findings.builder(RULE);
-    var pod = io.keycloakgitops.schemas.podsecurity.PodSecurity.effectivePod(template);
     for (Violation violation : io.keycloakgitops.schemas.podsecurity.PodSecurity.violations(pod, checks)) {
       var path = new FieldPath(violation.path());
       if (enforcedChecks.contains(violation.check())) {

@@ -45,7 +45,9 @@ public final class Validator {
     KeycloakSpec spec = KeycloakSpecs.withoutPodTemplate(review.object());
     try {
       PodTemplateSpec template = KeycloakSpecs.podTemplate(review.object());
-      findings = findings.plus(guarded(PodSecurity.RULE, () -> PodSecurity.validate(template, rules.podSecurity())));
+      // Decoded for this rule alone, so it may be hardened in place.
+      findings = findings.plus(guarded(PodSecurity.RULE,
+          () -> PodSecurity.validateInPlace(template, rules.podSecurity())));
     } catch (IllegalArgumentException e) {
       // Fail closed: a pod that cannot be read cannot be checked, whatever the schema rule says about it.
       findings = findings.plus(PodSecurity.undecodable(e.getMessage()));
