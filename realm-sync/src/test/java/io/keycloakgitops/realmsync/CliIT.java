@@ -145,21 +145,11 @@ class CliIT {
   @Test
   void aTokenInTheRepositoryUrlIsInNoOutputWhenTheFetchFails() throws Exception {
     String token = "ghp_" + java.util.UUID.randomUUID().toString().replace("-", "");
-    var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
-      exchange.sendResponseHeaders(401, -1);
-      exchange.close();
-    });
-    server.start();
-    try {
-      String url = "http://" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git";
-      Run plan = cli("plan", "--repo", url, "--branch", "main", "--path", "realms");
+    try (var server = new RefusingGitServer()) {
+      Run plan = cli("plan", "--repo", server.url(token), "--branch", "main", "--path", "realms");
       assertThat(plan.exitCode()).isEqualTo(1);
-      assertThat(plan.err()).contains("cannot fetch http://127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git");
+      assertThat(plan.err()).contains("cannot fetch http://" + server.hostAndPath());
       assertThat(plan.out() + plan.err()).doesNotContain(token);
-    } finally {
-      server.stop(0);
     }
   }
 

@@ -245,19 +245,13 @@ class GitServiceIT {
   @Test
   void aTokenInTheRepositoryUrlAppearsNowhereWhenTheFetchFails() throws Exception {
     String token = "ghp_" + java.util.UUID.randomUUID().toString().replace("-", "");
-    var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
-      exchange.sendResponseHeaders(401, -1);
-      exchange.close();
-    });
-    server.start();
+    var server = new RefusingGitServer();
     var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
     logs.start();
     root.addAppender(logs);
-    String url = "http://" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git";
-    String withPassword = "http://x-access-token:" + token + "@127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git";
+    String url = server.url(token);
+    String withPassword = server.url("x-access-token:" + token);
     try {
       for (String repoUrl : java.util.List.of(url, withPassword)) {
         var settings = GitSettings.of(repoUrl, "main", "realms").withCacheDir(dir.resolve("cache-" + repoUrl.length()));
@@ -266,7 +260,7 @@ class GitServiceIT {
           service.syncNow();
           String status = get(service, "/status");
           assertThat(status).as("the fetch failed and says so").contains("\"error\"").contains("cannot fetch");
-          assertThat(status).contains("127.0.0.1:" + server.getAddress().getPort() + "/acme/iam.git");
+          assertThat(status).contains(server.hostAndPath());
           assertThat(status).doesNotContain(token);
           assertThat(service.status().toString()).doesNotContain(token);
           assertThat(get(service, "/metrics")).doesNotContain(token);
@@ -287,7 +281,7 @@ class GitServiceIT {
       }
     } finally {
       root.detachAppender(logs);
-      server.stop(0);
+      server.close();
     }
   }
 }
