@@ -1,0 +1,30 @@
+package io.keycloakgitops.realmsync.cli;
+
+import io.keycloakgitops.realmsync.source.CommitSignatures;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Whether a Git revision must be signed, and by whom, before it is planned or applied. */
+public final class SignatureOptions {
+  @Option(names = "--verify-signatures", defaultValue = "${env:VERIFY_SIGNATURES:-false}",
+      description = "Use a Git revision only if its head commit has a good OpenPGP signature by a key of --trusted-keys (env VERIFY_SIGNATURES).")
+  boolean verify;
+
+  @Option(names = "--trusted-keys", defaultValue = "${env:TRUSTED_KEYS_FILE}",
+      description = "File of armored OpenPGP public keys, one or many (env TRUSTED_KEYS_FILE).")
+  Path trustedKeys;
+
+  /** The keys to check commits against, or null when commits are not checked; a bad setting is an error. */
+  public CommitSignatures signatures() {
+    if (!verify) {
+      if (trustedKeys != null) {
+        throw new IllegalArgumentException("--trusted-keys is given but --verify-signatures is not: pass both");
+      }
+      return null;
+    }
+    if (trustedKeys == null) {
+      throw new IllegalArgumentException("--verify-signatures needs --trusted-keys (env TRUSTED_KEYS_FILE)");
+    }
+    return CommitSignatures.load(trustedKeys);
+  }
+}
