@@ -103,6 +103,10 @@ public final class GitSource implements RealmSource {
         new RefSpec("+refs/tags/*:refs/tags/*")));
     if (ref.startsWith("refs/") && !ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
       specs.add(new RefSpec("+" + ref + ":refs/fetched/" + ref.substring("refs/".length())));
+    } else if (ref.equals("HEAD") || ref.matches("[0-9a-fA-F]{7,40}")) {
+      // A CI checkout is often a detached merge commit: reachable from the remote's HEAD or its other refs only.
+      specs.add(new RefSpec("+HEAD:refs/fetched/HEAD"));
+      specs.add(new RefSpec("+refs/*:refs/fetched/all/*"));
     }
     fetch(specs.toArray(RefSpec[]::new));
     Repository repo = git.getRepository();
@@ -115,7 +119,7 @@ public final class GitSource implements RealmSource {
         return peeled != null ? peeled : found.getObjectId();
       }
     }
-    if (ObjectId.isId(name) || name.matches("[0-9a-fA-F]{7,39}")) {
+    if (name.matches("[0-9a-fA-F]{7,40}")) {
       try {
         ObjectId commit = repo.resolve(name + "^{commit}");
         if (commit != null) {
