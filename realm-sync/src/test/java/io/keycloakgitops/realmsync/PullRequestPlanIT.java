@@ -127,6 +127,11 @@ class PullRequestPlanIT {
       }
       assertThat(It.client(realm, "web").get("rootUrl").asText()).isEqualTo("https://one");
 
+      assertThat(repo.gitCli("push", "origin", "feature:refs/pull/7/head").ok()).isTrue();
+      Run pullRef = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", "refs/pull/7/head", "--path", "realms");
+      assertThat(pullRef.exitCode()).as(pullRef.out() + pullRef.err()).isEqualTo(2);
+      assertThat(pullRef.out()).contains("realm " + realm + ": 1 to create, 1 to update, 1 to delete");
+
       Run unknown = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", "no-such-branch", "--path", "realms");
       assertThat(unknown.exitCode()).isEqualTo(1);
       assertThat(unknown.err()).contains("ref no-such-branch not found in " + repo.url());
@@ -158,7 +163,10 @@ class PullRequestPlanIT {
       Path script = Path.of("..", "examples", "ci", "plan-pr.sh").toAbsolutePath().normalize();
       Path comment = dir.resolve("comment.md");
       String realmSync = String.join(" ", java());
-      // The work tree as CI checks it out; SOURCE_ID names the service's source, so its objects are recognised.
+      // As CI checks a pull request out: a merge commit on a detached HEAD, reachable from no branch or tag.
+      assertThat(repo.gitCli("checkout", "--detach", "main").ok()).isTrue();
+      assertThat(repo.gitCli("merge", "--no-ff", "-m", "Merge pull request #7", "feature").ok()).isTrue();
+      // SOURCE_ID names the service's source, so the objects it owns are recognised.
       var env = Map.of("REALM_SYNC", realmSync, "COMMENT_FILE", comment.toString(),
           "SOURCE_ID", "git:" + repo.url() + "#main:realms");
 

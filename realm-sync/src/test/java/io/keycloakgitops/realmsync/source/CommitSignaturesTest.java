@@ -20,8 +20,10 @@ class CommitSignaturesTest {
   private static final TestPgpKey TRUSTED = TestPgpKey.generate("Platform <platform@example.invalid>");
   private static final TestPgpKey OTHER_TRUSTED = TestPgpKey.generate("Security <security@example.invalid>");
   private static final TestPgpKey STRANGER = TestPgpKey.generate("Stranger <stranger@example.invalid>");
-  private static final CommitSignatures KEYS =
-      CommitSignatures.parse("comment\n" + TRUSTED.armoredPublicKey() + "\n" + OTHER_TRUSTED.armoredPublicKey(), "keys.asc");
+  private static final TestPgpKey SUBKEY_SIGNER = TestPgpKey.generate("Subkey <subkey@example.invalid>", true);
+  private static final TestPgpKey REVOKED = TestPgpKey.generate("Revoked <revoked@example.invalid>");
+  private static final CommitSignatures KEYS = CommitSignatures.parse("comment\n" + TRUSTED.armoredPublicKey() + "\n"
+      + OTHER_TRUSTED.armoredPublicKey() + SUBKEY_SIGNER.armoredPublicKey() + REVOKED.armoredRevokedPublicKey(), "keys.asc");
 
   /** A commit as Git writes it, signed over its unsigned bytes by {@code signature} (null: unsigned). */
   private static RevCommit commit(Function<byte[], byte[]> signature) throws java.io.IOException {
@@ -42,6 +44,9 @@ class CommitSignaturesTest {
     return Stream.of(
         Arguments.of("signed by a trusted key", (Function<byte[], byte[]>) TRUSTED::sign, null),
         Arguments.of("signed by the second trusted key", (Function<byte[], byte[]>) OTHER_TRUSTED::sign, null),
+        Arguments.of("signed by the signing subkey of a trusted key", (Function<byte[], byte[]>) SUBKEY_SIGNER::sign, null),
+        Arguments.of("signed by a revoked key", (Function<byte[], byte[]>) REVOKED::sign,
+            "commit %s by Dev One <dev@example.invalid> signed by revoked key " + REVOKED.fingerprint()),
         Arguments.of("unsigned", null, "unsigned commit %s by Dev One <dev@example.invalid>"),
         Arguments.of("signed by a key not trusted", (Function<byte[], byte[]>) STRANGER::sign,
             "commit %s by Dev One <dev@example.invalid> signed by untrusted key " + STRANGER.fingerprint().substring(24)),
@@ -84,7 +89,7 @@ class CommitSignaturesTest {
 
   @Test
   void aKeysFileWithoutAValidKeyIsAnErrorNamingIt() {
-    assertThat(KEYS.size()).isEqualTo(2);
+    assertThat(KEYS.size()).isEqualTo(4);
     assertThatThrownBy(() -> CommitSignatures.parse("ssh-ed25519 AAAA...", "keys.asc"))
         .hasMessageContaining("trusted keys file keys.asc holds no armored OpenPGP public key");
     assertThatThrownBy(() -> CommitSignatures.parse(TRUSTED.armoredPublicKey()

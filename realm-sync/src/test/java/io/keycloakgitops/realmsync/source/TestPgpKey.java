@@ -33,24 +33,60 @@ import org.eclipse.jgit.transport.CredentialsProvider;
  * what Git signs, {@link #forger()} signs other bytes (a signature that does not verify).
  */
 public final class TestPgpKey {
+  /** The key that signs: the primary key, or its signing subkey. */
   private final PGPKeyPair pair;
+  private final PGPKeyPair primary;
   private final PGPPublicKeyRing publicRing;
 
-  private TestPgpKey(PGPKeyPair pair, PGPPublicKeyRing publicRing) {
+  private TestPgpKey(PGPKeyPair pair, PGPKeyPair primary, PGPPublicKeyRing publicRing) {
     this.pair = pair;
+    this.primary = primary;
     this.publicRing = publicRing;
   }
 
   public static TestPgpKey generate(String userId) {
+    return generate(userId, false);
+  }
+
+  /** {@code subkey}: commits are signed by a signing subkey, as gpg users often have it. */
+  public static TestPgpKey generate(String userId, boolean subkey) {
     try {
-      var generator = new RSAKeyPairGenerator();
-      generator.init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001), new SecureRandom(), 2048, 80));
-      var pair = new BcPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, generator.generateKeyPair(), new Date());
+      var primary = rsa();
       var sha1 = new BcPGPDigestCalculatorProvider().get(HashAlgorithmTags.SHA1);
-      var rings = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, pair, userId, sha1, null, null,
+      var rings = new PGPKeyRingGenerator(PGPSignature.POSITIVE_CERTIFICATION, primary, userId, sha1, null, null,
           new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.RSA_GENERAL, HashAlgorithmTags.SHA256), null);
-      return new TestPgpKey(pair, rings.generatePublicKeyRing());
+      var signing = primary;
+      if (subkey) {
+        signing = rsa();
+        rings.addSubKey(signing);
+      }
+      return new TestPgpKey(signing, primary, rings.generatePublicKeyRing());
     } catch (PGPException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static PGPKeyPair rsa() throws PGPException {
+    var generator = new RSAKeyPairGenerator();
+    generator.init(new RSAKeyGenerationParameters(BigInteger.valueOf(0x10001), new SecureRandom(), 2048, 80));
+    return new BcPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL, generator.generateKeyPair(), new Date());
+  }
+
+  /** The public key with a revocation signature by itself, as {@code gpg --gen-revoke} + import leaves it. */
+  public String armoredRevokedPublicKey() {
+    try {
+      var generator = new PGPSignatureGenerator(
+          new BcPGPContentSignerBuilder(primary.getPublicKey().getAlgorithm(), HashAlgorithmTags.SHA256), primary.getPublicKey());
+      generator.init(PGPSignature.KEY_REVOCATION, primary.getPrivateKey());
+      var revocation = generator.generateCertification(primary.getPublicKey());
+      var revoked = org.bouncycastle.openpgp.PGPPublicKey.addCertification(publicRing.getPublicKey(), revocation);
+      var ring = PGPPublicKeyRing.insertPublicKey(publicRing, revoked);
+      var bytes = new ByteArrayOutputStream();
+      try (var armored = new ArmoredOutputStream(bytes)) {
+        ring.encode(armored);
+      }
+      return bytes.toString(StandardCharsets.US_ASCII);
+    } catch (PGPException | IOException e) {
       throw new IllegalStateException(e);
     }
   }
