@@ -2,10 +2,12 @@ package io.keycloakgitops.realmsync;
 
 import static io.keycloakgitops.realmsync.It.client;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keycloakgitops.realmsync.source.CommitSignatures;
 import io.keycloakgitops.realmsync.source.GitSettings;
+import io.keycloakgitops.realmsync.source.GitSource;
 import io.keycloakgitops.realmsync.source.TestPgpKey;
 import io.keycloakgitops.testsupport.Commands;
 import io.keycloakgitops.testsupport.GitRepo;
@@ -114,6 +116,55 @@ class SignedCommitsIT {
       assertThat(noKeys.exitCode()).isEqualTo(1);
       assertThat(noKeys.err()).contains("--verify-signatures needs --trusted-keys");
     }
+  }
+
+  @Test
+  void sshSignedCommitsAreTrustedThroughAnAllowedSignersFile() throws Exception {
+    String realm = It.realmName("signed-ssh");
+    try (var repo = GitRepo.create(dir.resolve("repo"), "main")) {
+      Path trusted = sshKey("trusted");
+      Path stranger = sshKey("stranger");
+      // Git's allowed_signers format; the principal is the committer's email (the git CLI commits as cli@).
+      Path allowed = Files.writeString(dir.resolve("allowed_signers"),
+          "# platform team\ncli@example.invalid " + Files.readString(Path.of(trusted + ".pub")));
+      var signatures = CommitSignatures.load(null, allowed);
+      var settings = GitSettings.of(repo.url(), "main", "realms").withCacheDir(dir.resolve("cache"));
+      try (var source = new GitSource(settings, signatures, null)) {
+        String good = sshCommit(repo, trusted, realmFile(realm, "https://one"));
+        var verified = repo.gitCli("-c", "gpg.ssh.allowedSignersFile=" + allowed, "verify-commit", good);
+        assertThat(verified.exitCode()).as("git verify-commit: " + verified.stderr()).isZero();
+        assertThat(source.fetch().revision()).isEqualTo(good);
+
+        String strange = sshCommit(repo, stranger, realmFile(realm, "https://two"));
+        assertThatThrownBy(source::fetch).isInstanceOf(CommitSignatures.UntrustedCommitException.class)
+            .hasMessageStartingWith("commit " + strange + " by CLI Author <cli@example.invalid> signed by untrusted SSH key SHA256:");
+
+        String pgp = repo.write("realms/" + realm + ".json", realmFile(realm, "https://three")).commitAndPush("v3", TRUSTED.signer());
+        assertThatThrownBy(source::fetch).hasMessage("commit " + pgp + " by Test Author <author@example.invalid> signed by untrusted key "
+            + TRUSTED.fingerprint().substring(24));
+
+        String again = sshCommit(repo, trusted, realmFile(realm, "https://four"));
+        assertThat(source.fetch().revision()).isEqualTo(again);
+      }
+    }
+  }
+
+  private Path sshKey(String name) {
+    Path key = dir.resolve(name);
+    var made = Commands.run(dir, List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()));
+    assertThat(made.exitCode()).as(made.stderr()).isZero();
+    return key;
+  }
+
+  /** A commit signed as {@code git commit -S} does with gpg.format=ssh, pushed; returns its id. */
+  private static String sshCommit(GitRepo repo, Path key, String content) {
+    String realmPath = "realms/" + content.replaceAll("(?s).*\"realm\":\"([^\"]+)\".*", "$1") + ".json";
+    repo.write(realmPath, content);
+    assertThat(repo.gitCli("add", "-A").ok()).isTrue();
+    var commit = repo.gitCli("-c", "gpg.format=ssh", "-c", "user.signingkey=" + key, "commit", "-S", "-m", "ssh signed");
+    assertThat(commit.exitCode()).as(commit.stderr()).isZero();
+    assertThat(repo.gitCli("push", "origin", "main").ok()).isTrue();
+    return repo.gitCli("rev-parse", "HEAD").stdout().trim();
   }
 
   /** Real Git agrees the signature is good (when gpg is installed): what realm-sync accepts, Git accepts. */

@@ -14,17 +14,22 @@ public final class SignatureOptions {
       description = "File of armored OpenPGP public keys, one or many (env TRUSTED_KEYS_FILE).")
   Path trustedKeys;
 
+  @Option(names = "--allowed-signers", defaultValue = "${env:ALLOWED_SIGNERS_FILE}",
+      description = "SSH signers as in Git's gpg.ssh.allowedSignersFile: trusted for SSH-signed commits (env ALLOWED_SIGNERS_FILE).")
+  Path allowedSigners;
+
   /** The keys to check commits against, or null when commits are not checked; a bad setting is an error. */
   public CommitSignatures signatures() {
     if (!verify) {
-      if (trustedKeys != null) {
-        throw new IllegalArgumentException("--trusted-keys is given but --verify-signatures is not: pass both");
+      if (trustedKeys != null || allowedSigners != null) {
+        throw new IllegalArgumentException("--trusted-keys or --allowed-signers is given but --verify-signatures is not: pass both");
       }
       return null;
     }
-    if (trustedKeys == null) {
-      throw new IllegalArgumentException("--verify-signatures needs --trusted-keys (env TRUSTED_KEYS_FILE)");
+    if (trustedKeys == null && allowedSigners == null) {
+      throw new IllegalArgumentException(
+          "--verify-signatures needs --trusted-keys (env TRUSTED_KEYS_FILE) or --allowed-signers (env ALLOWED_SIGNERS_FILE)");
     }
-    return CommitSignatures.load(trustedKeys);
+    return CommitSignatures.load(trustedKeys, allowedSigners);
   }
 }

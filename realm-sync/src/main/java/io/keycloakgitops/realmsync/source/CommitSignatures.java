@@ -21,14 +21,19 @@ import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.bc.BcKeyFingerprintCalculator;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
+import org.eclipse.jgit.lib.Config;
+import org.eclipse.jgit.lib.GpgConfig;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.SignatureVerifier;
+import org.eclipse.jgit.lib.SignatureVerifiers;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 /**
  * Which commits may be applied: those whose OpenPGP signature ({@code gpgsig} header) verifies against one of the
- * trusted public keys. JGit's own OpenPGP verifier reads the user's gpg keyring only, so the check is made here with
- * BouncyCastle (the library JGit uses) over the commit exactly as Git signs it: the raw object without its
- * {@code gpgsig} header.
+ * trusted public keys, or whose SSH signature JGit verifies against an {@code allowed_signers} file. JGit's own
+ * OpenPGP verifier reads the user's gpg keyring only, so that check is made here with BouncyCastle (the library JGit
+ * uses) over the commit exactly as Git signs it: the raw object without its {@code gpgsig} header.
  */
 public final class CommitSignatures {
   private static final Pattern ARMORED_KEY =
@@ -36,9 +41,27 @@ public final class CommitSignatures {
   private static final byte[] GPGSIG = "gpgsig ".getBytes(StandardCharsets.US_ASCII);
 
   private final List<PGPPublicKeyRing> keys;
+  /** Git's {@code gpg.ssh.allowedSignersFile} format; null: SSH signatures are not trusted. */
+  private final Path allowedSigners;
 
-  private CommitSignatures(List<PGPPublicKeyRing> keys) {
+  private CommitSignatures(List<PGPPublicKeyRing> keys, Path allowedSigners) {
     this.keys = List.copyOf(keys);
+    this.allowedSigners = allowedSigners;
+  }
+
+  /**
+   * OpenPGP keys from {@code pgpKeys} and SSH signers from {@code allowedSigners}; either may be null, not both.
+   * An allowed_signers file is read again when it changes.
+   */
+  public static CommitSignatures load(Path pgpKeys, Path allowedSigners) {
+    if (allowedSigners == null) {
+      return load(pgpKeys);
+    }
+    if (!Files.isRegularFile(allowedSigners)) {
+      throw new IllegalArgumentException("allowed signers file " + allowedSigners + " is not a readable file");
+    }
+    List<PGPPublicKeyRing> rings = pgpKeys == null ? List.of() : load(pgpKeys).keys;
+    return new CommitSignatures(rings, allowedSigners.toAbsolutePath());
   }
 
   /** The armored OpenPGP public keys of {@code file} (one or many blocks); an error names the file. */
@@ -68,22 +91,26 @@ public final class CommitSignatures {
       throw new IllegalArgumentException("trusted keys file " + origin
           + " holds no armored OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK-----)");
     }
-    return new CommitSignatures(rings);
+    return new CommitSignatures(rings, null);
   }
 
   public int size() {
     return keys.size();
   }
 
-  /** Returns normally when {@code commit} carries a good signature by a trusted key; else says why not. */
-  public void check(RevCommit commit) {
+  /**
+   * Returns normally when {@code commit} carries a good signature by a trusted key; else says why not.
+   * {@code repository}: the one the commit was read from (JGit's SSH verifier resolves its files through it).
+   */
+  public void check(Repository repository, RevCommit commit) {
     String who = commit.getName() + " by " + author(commit.getAuthorIdent());
     byte[] signature = commit.getRawGpgSignature();
     if (signature == null) {
       throw new UntrustedCommitException("unsigned commit " + who);
     }
     if (new String(signature, StandardCharsets.US_ASCII).startsWith("-----BEGIN SSH SIGNATURE-----")) {
-      throw new UntrustedCommitException("commit " + who + " has an SSH signature: only OpenPGP keys can be trusted");
+      checkSsh(repository, commit, signature, who);
+      return;
     }
     PGPSignature parsed = parse(signature);
     if (parsed == null) {
@@ -107,6 +134,31 @@ public final class CommitSignatures {
     if (!good) {
       throw new UntrustedCommitException("commit " + who + ": bad signature by key " + fingerprint(key));
     }
+  }
+
+  private void checkSsh(Repository repository, RevCommit commit, byte[] signature, String who) {
+    SignatureVerifier verifier = SignatureVerifiers.get(GpgConfig.GpgFormat.SSH);
+    if (allowedSigners == null || verifier == null) {
+      throw new UntrustedCommitException("commit " + who + " has an SSH signature: no allowed signers file (--allowed-signers)");
+    }
+    var config = new Config();
+    config.setString("gpg", "ssh", "allowedSignersFile", allowedSigners.toString());
+    SignatureVerifier.SignatureVerification result;
+    try {
+      result = verifier.verify(repository, new GpgConfig(config), payload(commit.getRawBuffer()), signature);
+    } catch (IOException | RuntimeException e) {
+      throw new UntrustedCommitException("commit " + who + ": bad SSH signature (" + e.getMessage() + ")");
+    }
+    if (result.verified()) {
+      return;
+    }
+    if (result.trustLevel() == SignatureVerifier.TrustLevel.UNKNOWN) {
+      // The signature is good, but no allowed_signers line names this key for the committer.
+      throw new UntrustedCommitException("commit " + who + " signed by untrusted SSH key " + result.keyFingerprint());
+    }
+    throw new UntrustedCommitException("commit " + who + ": bad signature by SSH key "
+        + (result.keyFingerprint() == null ? "(unreadable)" : result.keyFingerprint())
+        + (result.message() == null ? "" : " (" + result.message() + ")"));
   }
 
   private PGPPublicKey find(long keyId) {

@@ -70,7 +70,7 @@ public final class GitSource implements RealmSource {
       ObjectId head = ref == null ? fetchBranch() : fetchRef();
       if (signatures != null) {
         try (var walk = new RevWalk(git.getRepository())) {
-          signatures.check(walk.parseCommit(head));
+          signatures.check(git.getRepository(), walk.parseCommit(head));
         }
       }
       return read(head);

@@ -55,7 +55,7 @@ class CommitSignaturesTest {
         Arguments.of("not a signature", (Function<byte[], byte[]>) data -> "garbage".getBytes(),
             "commit %s by Dev One <dev@example.invalid>: bad signature (not an OpenPGP signature)"),
         Arguments.of("SSH signature", (Function<byte[], byte[]>) data -> ssh,
-            "commit %s by Dev One <dev@example.invalid> has an SSH signature: only OpenPGP keys can be trusted"));
+            "commit %s by Dev One <dev@example.invalid> has an SSH signature: no allowed signers file (--allowed-signers)"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -64,9 +64,9 @@ class CommitSignaturesTest {
       throws Exception {
     RevCommit commit = commit(signature);
     if (refusal == null) {
-      KEYS.check(commit);
+      KEYS.check(null, commit);
     } else {
-      assertThatThrownBy(() -> KEYS.check(commit)).isInstanceOf(CommitSignatures.UntrustedCommitException.class)
+      assertThatThrownBy(() -> KEYS.check(null, commit)).isInstanceOf(CommitSignatures.UntrustedCommitException.class)
           .hasMessage(refusal.formatted(commit.getName()));
     }
   }
