@@ -143,6 +143,10 @@ class SignedCommitsIT {
         assertThatThrownBy(source::fetch).hasMessage("commit " + pgp + " by Test Author <author@example.invalid> signed by untrusted key "
             + TRUSTED.fingerprint().substring(24));
 
+        String replayed = replaySignature(repo, good);
+        assertThatThrownBy(source::fetch).hasMessageStartingWith(
+            "commit " + replayed + " by CLI Author <cli@example.invalid>: bad signature by SSH key SHA256:");
+
         String again = sshCommit(repo, trusted, realmFile(realm, "https://four"));
         assertThat(source.fetch().revision()).isEqualTo(again);
       }
@@ -165,6 +169,29 @@ class SignedCommitsIT {
     assertThat(commit.exitCode()).as(commit.stderr()).isZero();
     assertThat(repo.gitCli("push", "origin", "main").ok()).isTrue();
     return repo.gitCli("rev-parse", "HEAD").stdout().trim();
+  }
+
+  /** A new head commit carrying the signature of {@code signed}: good bytes, wrong content. */
+  private static String replaySignature(GitRepo repo, String signed) throws Exception {
+    try (var git = org.eclipse.jgit.api.Git.open(repo.workDir().toFile());
+        var walk = new org.eclipse.jgit.revwalk.RevWalk(git.getRepository());
+        var inserter = git.getRepository().newObjectInserter()) {
+      var original = walk.parseCommit(org.eclipse.jgit.lib.ObjectId.fromString(signed));
+      var builder = new org.eclipse.jgit.lib.CommitBuilder();
+      builder.setTreeId(original.getTree());
+      builder.setParentId(git.getRepository().resolve("HEAD"));
+      builder.setAuthor(original.getAuthorIdent());
+      builder.setCommitter(original.getCommitterIdent());
+      builder.setMessage("replayed signature\n");
+      builder.setGpgSignature(new org.eclipse.jgit.lib.GpgSignature(original.getRawGpgSignature()));
+      var id = inserter.insert(builder);
+      inserter.flush();
+      var update = git.getRepository().updateRef("refs/heads/main");
+      update.setNewObjectId(id);
+      update.forceUpdate();
+      assertThat(repo.gitCli("push", "origin", "main").ok()).isTrue();
+      return id.getName();
+    }
   }
 
   /** Real Git agrees the signature is good (when gpg is installed): what realm-sync accepts, Git accepts. */
