@@ -3,6 +3,7 @@ package io.keycloakgitops.realmsync;
 import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
 import io.keycloakgitops.realmsync.keycloak.KeycloakTarget;
 import io.keycloakgitops.realmsync.service.DriftPolicy;
+import io.keycloakgitops.realmsync.source.CommitSignatures;
 import io.keycloakgitops.realmsync.source.GitSettings;
 import io.keycloakgitops.schemas.authority.RealmGrants;
 import io.keycloakgitops.realmsync.source.Placeholders;
@@ -24,7 +25,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     boolean watchCrs, List<String> namespaces, boolean leaderElection, String podNamespace, String leaseName,
     String identity, Map<String, String> env, int managementPort, RealmGrants realmGrants, int crWorkers,
     KeycloakAdmin.Timeouts keycloakTimeouts, String placeholderEnvPrefix, Path placeholderDir,
-    String ownershipKeySecret) {
+    String ownershipKeySecret, CommitSignatures commitSignatures) {
 
   public RealmSyncConfig {
     if (git == null && !watchCrs) {
@@ -79,6 +80,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     private String placeholderEnvPrefix = Placeholders.DEFAULT_ENV_PREFIX;
     private Path placeholderDir;
     private String ownershipKeySecret;
+    private CommitSignatures commitSignatures;
 
     public Builder git(GitSettings value) {
       git = value;
@@ -197,10 +199,17 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
       return this;
     }
 
+    /** Apply only Git revisions whose head commit has a good signature by one of these keys; null: any commit. */
+    public Builder commitSignatures(CommitSignatures value) {
+      commitSignatures = value;
+      return this;
+    }
+
     public RealmSyncConfig build() {
       return new RealmSyncConfig(git, keycloak, bind, port, interval, driftInterval, drift, sync, githubSecret,
           gitlabToken, watchCrs, namespaces, leaderElection, podNamespace, leaseName, identity, env, managementPort,
-          realmGrants, crWorkers, keycloakTimeouts, placeholderEnvPrefix, placeholderDir, ownershipKeySecret);
+          realmGrants, crWorkers, keycloakTimeouts, placeholderEnvPrefix, placeholderDir, ownershipKeySecret,
+          commitSignatures);
     }
   }
 }

@@ -62,7 +62,7 @@ public final class RealmSyncService implements AutoCloseable {
       if (config.git() != null) {
         var admin = KeycloakAdmin.connect(config.keycloak(), config.keycloakTimeouts());
         resources.add(admin);
-        var source = new GitSource(config.git());
+        var source = new GitSource(config.git(), config.commitSignatures(), null);
         var placeholders = new Placeholders.GitPolicy(config.env(), config.placeholderEnvPrefix(),
             config.placeholderDir(), config.podNamespace(),
             client == null ? null : SecretValues.byName(client, config.podNamespace()));

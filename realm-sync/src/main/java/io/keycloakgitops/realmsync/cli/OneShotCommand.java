@@ -31,12 +31,23 @@ abstract class OneShotCommand implements Callable<Integer> {
   @Mixin
   PlaceholderOptions placeholders;
 
+  @Mixin
+  SignatureOptions signatures;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     List<RealmLoader.Loaded> realms;
-    try (RealmSource files = source.open()) {
+    RealmSource files;
+    try {
+      files = source.open(signatures.signatures());
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    try (files) {
       RealmSource.Snapshot snapshot = files.fetch();
+      revision = snapshot.revision();
       Placeholders.GitPolicy policy = placeholders.policy(System.getenv());
       realms = RealmLoader.load(snapshot, policy::create);
       if (realms.isEmpty()) {
@@ -58,6 +69,9 @@ abstract class OneShotCommand implements Callable<Integer> {
       return run(new RealmSyncer(admin, options), realms);
     }
   }
+
+  /** The revision read: a commit id, or a content hash for a folder. */
+  String revision;
 
   abstract int run(RealmSyncer syncer, List<RealmLoader.Loaded> realms);
 

@@ -96,6 +96,9 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin
   PlaceholderOptions placeholders;
 
+  @Mixin
+  SignatureOptions signatures;
+
   @Override
   public Integer call() throws InterruptedException {
     var builder = RealmSyncConfig.builder().bind(bind).port(port).managementPort(managementPort).interval(interval)
@@ -103,7 +106,8 @@ public final class RunCommand implements Callable<Integer> {
         .realmGrants(RealmGrants.read(realmGrants)).crWorkers(crWorkers)
         .githubSecret(System.getenv("GITHUB_WEBHOOK_SECRET")).gitlabToken(System.getenv("GITLAB_WEBHOOK_TOKEN"))
         .watchCrs(watchCrs).namespaces(splitList(namespaces))
-        .placeholders(placeholders.envPrefix(), placeholders.dir()).ownershipKeySecret(sync.ownershipKeySecret());
+        .placeholders(placeholders.envPrefix(), placeholders.dir()).ownershipKeySecret(sync.ownershipKeySecret())
+        .commitSignatures(signatures.signatures());
     if (repo != null && !repo.isBlank()) {
       builder.git(SourceOptions.gitSettings(repo, branch, path, cacheDir)).keycloak(keycloak.target());
     } else if (keycloak.given()) {

@@ -1,5 +1,6 @@
 package io.keycloakgitops.realmsync.cli;
 
+import io.keycloakgitops.realmsync.source.CommitSignatures;
 import io.keycloakgitops.realmsync.source.DirectorySource;
 import io.keycloakgitops.realmsync.source.GitSettings;
 import io.keycloakgitops.realmsync.source.GitSource;
@@ -30,6 +31,10 @@ public final class SourceOptions {
       description = "Folder of realm files inside the repository (env REALMS_PATH, default ${DEFAULT-VALUE}).")
   String path;
 
+  @Option(names = "--ref", description = "Read this branch, tag, full ref (refs/pull/7/head) or commit of --repo instead of the tip of --branch, "
+      + "without checking it out; objects keep --branch as their owning source, so the plan shows what merging REF would do.")
+  String ref;
+
   @Option(names = "--git-cache-dir", defaultValue = "${env:GIT_CACHE_DIR}", description = "Where fetched Git objects are kept (env GIT_CACHE_DIR; default a temporary folder).")
   Path cacheDir;
 
@@ -51,7 +56,14 @@ public final class SourceOptions {
     return location.dir != null ? SourceIds.dir(location.dir) : SourceIds.git(git());
   }
 
-  public RealmSource open() {
-    return location.dir != null ? new DirectorySource(location.dir) : new GitSource(git());
+  /** {@code signatures}: null, or the keys a Git head commit must be signed by. */
+  public RealmSource open(CommitSignatures signatures) {
+    if (location.dir != null) {
+      if (signatures != null || ref != null) {
+        throw new IllegalArgumentException((ref != null ? "--ref" : "--verify-signatures") + " needs --repo, not --dir");
+      }
+      return new DirectorySource(location.dir);
+    }
+    return new GitSource(git(), signatures, ref);
   }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Renders a plan for people (terraform-like) or as JSON. Secrets never appear: fields that are sensitive by name,
+ * Renders a plan for people (terraform-like text, or markdown for a pull request comment) or as JSON. Secrets never appear: fields that are sensitive by name,
  * masked values and anything that came from a placeholder print as {@code (sensitive)}, and so do sensitive keys
  * nested at any depth inside a map or list that changes as a whole.
  */
@@ -45,6 +45,11 @@ public final class PlanPrinter {
   }
 
   public static ObjectNode json(Plan plan, SecretPolicy secrets) {
+    return json(plan, secrets, new DeletionGuard(Integer.MAX_VALUE, true));
+  }
+
+  /** The realm entry of {@code plan --format json} (schema: plan-schema.json). */
+  public static ObjectNode json(Plan plan, SecretPolicy secrets, DeletionGuard guard) {
     var out = Json.object();
     out.put("realm", plan.realm());
     out.put("realmExists", plan.realmExists());
@@ -73,7 +78,78 @@ public final class PlanPrinter {
       }
     }
     out.set("warnings", Json.array(plan.warnings()));
+    guard.stop(plan).ifPresentOrElse(stop -> out.put("deletionGuard", stop), () -> out.putNull("deletionGuard"));
     return out;
+  }
+
+  /**
+   * The plan as a markdown section for a pull request comment: a summary table, then deletions and a deletion-guard
+   * stop first, then the other changes grouped by object type, then warnings. Keys and values are code spans and
+   * prose is HTML-escaped, so a realm file cannot inject markup into the comment.
+   */
+  public static String markdown(Plan plan, SecretPolicy secrets, DeletionGuard guard) {
+    var out = new StringBuilder("### Realm ").append(code(plan.realm())).append("\n\n");
+    if (!plan.realmExists()) {
+      out.append("| create | update | delete |\n|---:|---:|---:|\n| 1 | 0 | 0 |\n\n")
+          .append("The realm does not exist: it will be created, then given its declared objects.\n\n");
+      return out.toString();
+    }
+    var visible = plan.visibleChanges();
+    out.append("| create | update | delete |\n|---:|---:|---:|\n| ").append(plan.count(Operation.CREATE)).append(" | ")
+        .append(plan.count(Operation.UPDATE)).append(" | ").append(plan.count(Operation.DELETE)).append(" |\n\n");
+    if (visible.isEmpty()) {
+      out.append("No changes.\n\n");
+    }
+    guard.stop(plan).ifPresent(stop -> out.append("> [!CAUTION]\n> **Deletion guard:** ")
+        .append(prose(stop.lines().findFirst().orElse(""))).append("\n\n"));
+    var deletions = visible.stream().filter(c -> c.op() == Operation.DELETE).toList();
+    if (!deletions.isEmpty()) {
+      out.append("#### Deletions\n\n");
+      deletions.forEach(change -> markdownChange(out, change, secrets));
+      out.append('\n');
+    }
+    var byType = new java.util.LinkedHashMap<String, java.util.List<Change>>();
+    visible.stream().filter(c -> c.op() != Operation.DELETE)
+        .forEach(c -> byType.computeIfAbsent(c.type().label(), k -> new java.util.ArrayList<>()).add(c));
+    byType.forEach((type, changes) -> {
+      out.append("#### ").append(prose(type)).append("\n\n");
+      changes.forEach(change -> markdownChange(out, change, secrets));
+      out.append('\n');
+    });
+    if (!plan.warnings().isEmpty()) {
+      out.append("#### Warnings\n\n");
+      plan.warnings().forEach(w -> out.append("- ").append(prose(w)).append('\n'));
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  private static void markdownChange(StringBuilder out, Change change, SecretPolicy secrets) {
+    out.append("- ").append(code(change.describe()));
+    if (change.detail() != null) {
+      out.append(" (").append(prose(change.detail())).append(')');
+    }
+    out.append('\n');
+    for (FieldChange field : change.fields()) {
+      out.append("  - ").append(code(field.path())).append(": ").append(code(value(field, field.before(), secrets)))
+          .append(" → ").append(code(value(field, field.after(), secrets))).append('\n');
+    }
+  }
+
+  /** A markdown code span holding {@code text} whatever backticks it contains. */
+  public static String code(String text) {
+    String fence = "`";
+    while (text.contains(fence)) {
+      fence += "`";
+    }
+    String pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+    return fence + pad + text.replace('\n', ' ') + pad + fence;
+  }
+
+  /** Text outside code spans: no HTML, no markdown emphasis or links from realm content. */
+  public static String prose(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replaceAll("([\\\\`*_\\[\\]|])", "\\\\$1")
+        .replace('\n', ' ');
   }
 
   /** Counts of visible changes by type, for logs. */

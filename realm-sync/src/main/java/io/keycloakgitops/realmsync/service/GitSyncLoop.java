@@ -1,6 +1,7 @@
 package io.keycloakgitops.realmsync.service;
 
 import io.keycloakgitops.realmsync.RealmSyncer;
+import io.keycloakgitops.realmsync.source.CommitSignatures;
 import io.keycloakgitops.realmsync.source.DesiredRealm;
 import io.keycloakgitops.realmsync.source.Placeholders;
 import io.keycloakgitops.realmsync.source.RealmLoader;
@@ -122,6 +123,10 @@ public final class GitSyncLoop implements AutoCloseable {
     } catch (SourceException e) {
       fetchFailures++;
       status.sourceFailed(SOURCE, source.describe(), e.getMessage());
+      if (e instanceof CommitSignatures.UntrustedCommitException) {
+        // Each realm keeps its last applied revision and says why the new one was not applied.
+        status.realms().values().stream().filter(r -> SOURCE.equals(r.source())).forEach(r -> r.failed(e.getMessage()));
+      }
       metrics.failed("*", "source");
       LOG.atWarn().addKeyValue("source", source.describe()).addKeyValue("attempt", fetchFailures).log(e.getMessage());
       return fetchFailures;

@@ -35,11 +35,24 @@ public final class GitSource implements RealmSource {
   private static final int MAX_FILE_BYTES = 64 * 1024 * 1024;
 
   private final GitSettings settings;
+  private final CommitSignatures signatures;
+  private final String ref;
   private final Git git;
   private final SshdSessionFactory ssh;
 
   public GitSource(GitSettings settings) {
+    this(settings, null, null);
+  }
+
+  /**
+   * {@code signatures}: when not null, a head commit without a good signature by a trusted key is refused
+   * ({@link CommitSignatures.UntrustedCommitException}). {@code ref}: when not null, read this branch, tag, full ref
+   * name or commit id instead of the settings' branch.
+   */
+  public GitSource(GitSettings settings, CommitSignatures signatures, String ref) {
     this.settings = settings;
+    this.signatures = signatures;
+    this.ref = ref == null || ref.isBlank() ? null : ref.trim();
     try {
       Path cache = settings.cacheDir() != null ? settings.cacheDir() : Files.createTempDirectory("realm-sync-git");
       Files.createDirectories(cache);
@@ -53,20 +66,14 @@ public final class GitSource implements RealmSource {
 
   @Override
   public Snapshot fetch() {
-    String remoteRef = "refs/remotes/origin/" + settings.branch();
     try {
-      var fetch = git.fetch().setRemote(uri()).setTimeout(TIMEOUT_SECONDS)
-          .setRefSpecs(new RefSpec("+refs/heads/" + settings.branch() + ":" + remoteRef))
-          .setTransportConfigCallback(transportConfig());
-      if (settings.token() != null && !settings.token().isBlank()) {
-        fetch.setCredentialsProvider(new UsernamePasswordCredentialsProvider(settings.username(), settings.token()));
+      ObjectId head = ref == null ? fetchBranch() : fetchRef();
+      if (signatures != null) {
+        try (var walk = new RevWalk(git.getRepository())) {
+          signatures.check(git.getRepository(), walk.parseCommit(head));
+        }
       }
-      fetch.call();
-      Ref ref = git.getRepository().exactRef(remoteRef);
-      if (ref == null) {
-        throw new SourceException("branch " + settings.branch() + " not found in " + settings, null);
-      }
-      return read(ref.getObjectId());
+      return read(head);
     } catch (GitAPIException | IOException | RuntimeException e) {
       if (e instanceof SourceException) {
         throw (SourceException) e;
@@ -75,6 +82,64 @@ public final class GitSource implements RealmSource {
       // the exception itself, whose message and causes a logger would print.
       throw new SourceException("cannot fetch " + settings + ": " + safe(rootMessage(e)), null);
     }
+  }
+
+  private ObjectId fetchBranch() throws GitAPIException, IOException {
+    String remoteRef = "refs/remotes/origin/" + settings.branch();
+    fetch(new RefSpec("+refs/heads/" + settings.branch() + ":" + remoteRef));
+    Ref found = git.getRepository().exactRef(remoteRef);
+    if (found == null) {
+      throw new SourceException("branch " + settings.branch() + " not found in " + settings, null);
+    }
+    return found.getObjectId();
+  }
+
+  /**
+   * All branches and tags (and a full ref name such as refs/pull/7/head when one is asked for), then {@code ref}
+   * resolved as a branch, a tag, a full ref or a commit id reachable from them.
+   */
+  private ObjectId fetchRef() throws GitAPIException, IOException {
+    var specs = new ArrayList<>(List.of(new RefSpec("+refs/heads/*:refs/remotes/origin/*"),
+        new RefSpec("+refs/tags/*:refs/tags/*")));
+    if (ref.startsWith("refs/") && !ref.startsWith("refs/heads/") && !ref.startsWith("refs/tags/")) {
+      specs.add(new RefSpec("+" + ref + ":refs/fetched/" + ref.substring("refs/".length())));
+    } else if (ref.equals("HEAD") || ref.matches("[0-9a-fA-F]{7,40}")) {
+      // A CI checkout is often a detached merge commit: reachable from the remote's HEAD or its other refs only.
+      specs.add(new RefSpec("+HEAD:refs/fetched/HEAD"));
+      specs.add(new RefSpec("+refs/*:refs/fetched/all/*"));
+    }
+    fetch(specs.toArray(RefSpec[]::new));
+    Repository repo = git.getRepository();
+    String name = ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : ref;
+    for (String candidate : List.of("refs/remotes/origin/" + name, "refs/tags/" + name,
+        "refs/fetched/" + name.replaceFirst("^refs/", ""))) {
+      Ref found = repo.exactRef(candidate);
+      if (found != null) {
+        ObjectId peeled = repo.resolve(candidate + "^{commit}");
+        return peeled != null ? peeled : found.getObjectId();
+      }
+    }
+    if (name.matches("[0-9a-fA-F]{7,40}")) {
+      try {
+        ObjectId commit = repo.resolve(name + "^{commit}");
+        if (commit != null) {
+          return commit;
+        }
+      } catch (org.eclipse.jgit.errors.AmbiguousObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException e) {
+        throw new SourceException("ref " + ref + " in " + GitSettings.redact(settings.repo()) + ": " + e.getMessage(), null);
+      }
+    }
+    throw new SourceException("ref " + ref + " not found in " + GitSettings.redact(settings.repo())
+        + " (not a branch, tag or commit of a branch or tag)", null);
+  }
+
+  private void fetch(RefSpec... specs) throws GitAPIException {
+    var fetch = git.fetch().setRemote(uri()).setTimeout(TIMEOUT_SECONDS).setRefSpecs(specs)
+        .setTransportConfigCallback(transportConfig());
+    if (settings.token() != null && !settings.token().isBlank()) {
+      fetch.setCredentialsProvider(new UsernamePasswordCredentialsProvider(settings.username(), settings.token()));
+    }
+    fetch.call();
   }
 
   /** A message with the URL user info and the token removed, whatever form JGit quoted them in. */
@@ -186,7 +251,8 @@ public final class GitSource implements RealmSource {
 
   @Override
   public String describe() {
-    return settings.toString();
+    return ref == null ? settings.toString() : GitSettings.redact(settings.repo()) + "@" + ref
+        + (settings.path().isEmpty() ? "" : ":" + settings.path());
   }
 
   @Override

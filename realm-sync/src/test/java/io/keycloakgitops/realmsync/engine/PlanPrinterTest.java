@@ -23,9 +23,11 @@ class PlanPrinterTest {
         List.of("kept something"));
     String text = PlanPrinter.text(plan, SECRETS);
     String json = Json.write(PlanPrinter.json(plan, SECRETS));
-    for (String out : List.of(text, json)) {
+    String markdown = PlanPrinter.markdown(plan, SECRETS, DeletionGuard.DEFAULT);
+    for (String out : List.of(text, json, markdown)) {
       assertThat(out).doesNotContain("old-secret", "new-secret", "from-placeholder-123").contains("https://b");
     }
+    assertThat(markdown).contains("- `secret`: `" + SecretPolicy.MASK + "` → `" + SecretPolicy.MASK + "`");
     assertThat(text).contains("realm demo: 0 to create, 1 to update, 0 to delete", "~ client \"web\"",
         "rootUrl: \"https://a\" -> \"https://b\"", "! kept something");
   }
@@ -52,11 +54,55 @@ class PlanPrinterTest {
     var plan = new Plan("demo", true, List.of(change), List.of());
     String text = PlanPrinter.text(plan, SECRETS);
     String json = Json.write(PlanPrinter.json(plan, SECRETS));
-    for (String out : List.of(text, json)) {
+    String markdown = PlanPrinter.markdown(plan, SECRETS, DeletionGuard.DEFAULT);
+    for (String out : List.of(text, json, markdown)) {
       assertThat(out).doesNotContain("literal-pass-1", "from-placeholder-123").contains(SecretPolicy.MASK);
       if (visible != null) {
         assertThat(out).contains(visible);
       }
     }
+  }
+
+  @Test
+  void markdownPutsTheGuardAndDeletionsFirstThenGroupsByTypeAndEndsWithWarnings() {
+    var plan = new Plan("demo", true, List.of(
+        Change.create(EntityType.CLIENT, "web", 30, ctx -> { }),
+        Change.update(EntityType.GROUP, "staff", List.of(new FieldChange("attributes.team", null, Json.NODES.textNode("a"), false)), 40, ctx -> { }),
+        Change.delete(EntityType.CLIENT, "old-1", 90, ctx -> { }),
+        Change.delete(EntityType.GROUP, "old-2", 90, ctx -> { }),
+        Change.create(EntityType.CLIENT, "api", 30, ctx -> { })), List.of("flow browser is bound: left alone"));
+    String markdown = PlanPrinter.markdown(plan, SECRETS, new DeletionGuard(1, false));
+    assertThat(markdown).contains("| create | update | delete |\n|---:|---:|---:|\n| 2 | 1 | 2 |");
+    assertThat(markdown.indexOf("**Deletion guard:** realm demo: stopped before writing anything: 2 objects"))
+        .isPositive().isLessThan(markdown.indexOf("#### Deletions"));
+    assertThat(markdown.indexOf("#### Deletions")).isLessThan(markdown.indexOf("#### client"));
+    assertThat(markdown.substring(markdown.indexOf("#### Deletions"), markdown.indexOf("#### client")))
+        .contains("- `- client \"old-1\"`", "- `- group \"old-2\"`").doesNotContain("+ client");
+    assertThat(markdown.substring(markdown.indexOf("#### client"), markdown.indexOf("#### group")))
+        .contains("- `+ client \"web\"`", "- `+ client \"api\"`");
+    assertThat(markdown).contains("- `~ group \"staff\"`\n  - `attributes.team`: `(none)` → `\"a\"`");
+    assertThat(markdown.indexOf("#### Warnings")).isGreaterThan(markdown.indexOf("#### group"));
+    assertThat(PlanPrinter.markdown(plan, SECRETS, DeletionGuard.DEFAULT)).doesNotContain("Deletion guard");
+    assertThat(PlanPrinter.markdown(new Plan("demo", true, List.of(), List.of()), SECRETS, DeletionGuard.DEFAULT))
+        .contains("| 0 | 0 | 0 |", "No changes.");
+  }
+
+  /** What a realm file puts into the comment stays text: no markup, no HTML, no breaking out of a code span. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("markup")
+  void markdownKeepsRealmContentInert(String input, String code, String prose) {
+    assertThat(PlanPrinter.code(input)).isEqualTo(code);
+    assertThat(PlanPrinter.prose(input)).isEqualTo(prose);
+  }
+
+  static Stream<Arguments> markup() {
+    return Stream.of(
+        Arguments.of("plain", "`plain`", "plain"),
+        Arguments.of("a`b", "``a`b``", "a\\`b"),
+        Arguments.of("`x", "`` `x ``", "\\`x"),
+        Arguments.of("<img src=x onerror=alert(1)>", "`<img src=x onerror=alert(1)>`", "&lt;img src=x onerror=alert(1)&gt;"),
+        Arguments.of("[link](http://x) *b* _i_ |t|", "`[link](http://x) *b* _i_ |t|`",
+            "\\[link\\](http://x) \\*b\\* \\_i\\_ \\|t\\|"),
+        Arguments.of("two\nlines", "`two lines`", "two lines"));
   }
 }

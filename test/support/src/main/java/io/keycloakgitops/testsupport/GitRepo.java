@@ -88,11 +88,20 @@ public final class GitRepo implements AutoCloseable {
 
   /** Stages everything (additions and deletions), commits and pushes; returns the commit id. */
   public String commitAndPush(String message) {
+    return commitAndPush(message, null);
+  }
+
+  /** As {@link #commitAndPush(String)}, the commit signed by {@code signer} (null: unsigned). */
+  public String commitAndPush(String message, org.eclipse.jgit.lib.Signer signer) {
     try {
       git.add().addFilepattern(".").call();
       git.add().setUpdate(true).addFilepattern(".").call();
       PersonIdent author = new PersonIdent("Test Author", "author@example.invalid");
-      RevCommit commit = git.commit().setMessage(message).setAuthor(author).setCommitter(author).setAllowEmpty(true).call();
+      var command = git.commit().setMessage(message).setAuthor(author).setCommitter(author).setAllowEmpty(true);
+      if (signer != null) {
+        command.setSign(true).setSigner(signer).setSigningKey("test");
+      }
+      RevCommit commit = command.call();
       git.push().setRemote("origin").setRefSpecs(new RefSpec(branch + ":" + branch)).call();
       return commit.getName();
     } catch (GitAPIException e) {
