@@ -250,6 +250,27 @@ class ChartRenderTest {
     assertThat(env(webhook)).containsEntry("WEBHOOK_POLICY_FILE", "/etc/keycloak-gitops/policy/policy.yaml");
   }
 
+  @Test
+  void signatureVerificationGetsItsKeysFromAConfigMap() {
+    String keys = "-----BEGIN PGP PUBLIC KEY BLOCK-----\nabc\n-----END PGP PUBLIC KEY BLOCK-----";
+    Manifests manifests = Helm.render("kg", NS, "--set", "realmSync.git.repo=https://git.example.com/realms.git",
+        "--set", "realmSync.keycloak.url=http://keycloak:8080", "--set", "realmSync.git.signatures.verify=true",
+        "--set-string", "realmSync.git.signatures.trustedKeys=" + keys);
+    JsonNode realmSync = container(manifests, "kg-keycloak-gitops-realm-sync");
+    assertThat(env(realmSync)).containsEntry("VERIFY_SIGNATURES", "true")
+        .containsEntry("TRUSTED_KEYS_FILE", "/etc/keycloak-gitops/signatures/trusted-keys.asc")
+        .doesNotContainKey("ALLOWED_SIGNERS_FILE");
+    assertThat(realmSync.path("volumeMounts").toString()).contains("/etc/keycloak-gitops/signatures");
+    JsonNode data = manifests.get("ConfigMap", "kg-keycloak-gitops-realm-sync-signatures").path("data");
+    assertThat(data.path("trusted-keys.asc").asText()).isEqualTo(keys + "\n");
+    assertThat(data.has("allowed_signers")).isFalse();
+
+    Manifests off = Helm.render("kg", NS, "--set", "realmSync.git.repo=https://git.example.com/realms.git",
+        "--set", "realmSync.keycloak.url=http://keycloak:8080");
+    assertThat(env(container(off, "kg-keycloak-gitops-realm-sync"))).doesNotContainKey("VERIFY_SIGNATURES");
+    assertThat(off.find("ConfigMap", "kg-keycloak-gitops-realm-sync-signatures")).isEmpty();
+  }
+
   @ParameterizedTest(name = "{0} values")
   @MethodSource("valueSets")
   void statusAndMetricsAreOnTheManagementPortThatNoIngressReaches(String name, String[] values) {

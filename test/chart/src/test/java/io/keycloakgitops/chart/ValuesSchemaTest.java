@@ -46,6 +46,7 @@ class ValuesSchemaTest {
         Arguments.of("realmSync.placeholders.dir=relative/dir", "/realmSync/placeholders/dir", "pattern"),
         Arguments.of("realmSync.maxDeletions=-1", "/realmSync/maxDeletions", "minimum"),
         Arguments.of("reconciler.excludeNamespaces[0]=Bad_Name", "/reconciler/excludeNamespaces/0", "pattern"),
+        Arguments.of("realmSync.git.signatures.verify=true", "/realmSync/git/signatures/trustedKeys", "minLength"),
         // Cross-value checks the schema cannot express (templates/checks.yaml).
         Arguments.of("realmSync.managementPort=8080", "realmSync.managementPort must differ from realmSync.port", ""),
         Arguments.of("webhook.replicas=1", "webhook.replicas (1) must be greater than webhook.pdb.minAvailable (1)", ""),
