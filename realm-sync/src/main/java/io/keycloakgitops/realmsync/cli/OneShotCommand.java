@@ -6,6 +6,7 @@ import io.keycloakgitops.realmsync.source.Placeholders;
 import io.keycloakgitops.realmsync.source.RealmLoader;
 import io.keycloakgitops.realmsync.source.RealmSource;
 import io.keycloakgitops.realmsync.source.SourceException;
+import io.keycloakgitops.realmsync.source.Tenancy;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,14 +32,24 @@ abstract class OneShotCommand implements Callable<Integer> {
   @Mixin
   PlaceholderOptions placeholders;
 
+  @Mixin
+  TenancyOptions tenancy;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     List<RealmLoader.Loaded> realms;
-    try (RealmSource files = source.open()) {
+    Tenancy grants;
+    try {
+      grants = tenancy.tenancy(source.location.dir, source.location.repo);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    try (RealmSource files = tenancy.withFragments(source.open())) {
       RealmSource.Snapshot snapshot = files.fetch();
       Placeholders.GitPolicy policy = placeholders.policy(System.getenv());
-      realms = RealmLoader.load(snapshot, policy::create);
+      realms = RealmLoader.load(snapshot, policy::create, grants);
       if (realms.isEmpty()) {
         err.println("no realm files (<realm>.json, .yaml or .yml) in " + files.describe());
         return 1;

@@ -32,6 +32,9 @@ public final class PlanCommand extends OneShotCommand {
       }
       try {
         RealmSyncer.Planned planned = syncer.plan(realm.desired());
+        // A failed fragment fails the plan too, though the rest of its realm is planned.
+        realm.desired().provenance().errors().forEach(err()::println);
+        error |= !realm.desired().provenance().errors().isEmpty();
         changes |= !planned.plan().isEmpty() || !planned.plan().realmExists();
         if (output == Format.json) {
           json.add(PlanPrinter.json(planned.plan(), planned.secrets()));
