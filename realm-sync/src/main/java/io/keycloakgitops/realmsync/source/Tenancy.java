@@ -133,6 +133,11 @@ public record Tenancy(List<Grant> grants) {
             + "; keep it with realm-sync's own configuration");
       }
       return parse(Files.readString(file));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      Throwable cause = e.getCause() instanceof IllegalArgumentException bad ? bad : null;
+      String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
+      throw new IllegalArgumentException("tenancy file " + file + ": " + where
+          + (cause != null ? cause.getMessage() : e.getOriginalMessage().replace('\n', ' ')), e);
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("tenancy file " + file + ": " + rootMessage(e), e);
     }
