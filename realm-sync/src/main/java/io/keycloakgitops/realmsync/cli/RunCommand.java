@@ -96,6 +96,9 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin
   PlaceholderOptions placeholders;
 
+  @Mixin
+  TenancyOptions tenancy;
+
   @Override
   public Integer call() throws InterruptedException {
     var builder = RealmSyncConfig.builder().bind(bind).port(port).managementPort(managementPort).interval(interval)
@@ -105,7 +108,8 @@ public final class RunCommand implements Callable<Integer> {
         .watchCrs(watchCrs).namespaces(splitList(namespaces))
         .placeholders(placeholders.envPrefix(), placeholders.dir()).ownershipKeySecret(sync.ownershipKeySecret());
     if (repo != null && !repo.isBlank()) {
-      builder.git(SourceOptions.gitSettings(repo, branch, path, cacheDir)).keycloak(keycloak.target());
+      builder.git(SourceOptions.gitSettings(repo, branch, path, cacheDir)).keycloak(keycloak.target())
+          .fragments(tenancy.globs(), tenancy.tenancy(null, repo));
     } else if (keycloak.given()) {
       builder.keycloak(keycloak.target());
     }
