@@ -136,4 +136,41 @@ class FragmentsIT {
       assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
     }
   }
+
+  /** The service the same way: a failing fragment is named in the realm's status, the rest is applied. */
+  @Test
+  void theServiceAppliesFragmentsAndReportsAFailedOneInItsStatus() throws Exception {
+    String realm = It.realmName("frag-svc");
+    var grants = io.keycloakgitops.realmsync.source.Tenancy.parse("""
+        grants:
+          - paths: ["realms/*.json"]
+            realms: ["*"]
+          - paths: ["teams/shop/**"]
+            realms: ["%s"]
+            kinds: [client]
+            names: ["shop-*"]
+        """.formatted(realm));
+    try (var repo = GitRepo.create(dir.resolve("git"), "main");
+         var service = RealmSyncService.start(RealmSyncConfig.builder()
+             .git(io.keycloakgitops.realmsync.source.GitSettings.of(repo.url(), "main", "realms"))
+             .keycloak(It.target()).port(0).managementPort(0).interval(java.time.Duration.ofHours(1))
+             .fragments(List.of("teams/**"), grants).build())) {
+      repo.write("realms/" + realm + ".json", It.file(realm, "{'realm':'REALM','clients':[{'clientId':'portal'}]}"))
+          .write("teams/shop/" + realm + ".json", It.file(realm, "{'realm':'REALM','clients':[{'clientId':'shop-web'}]}"))
+          .commitAndPush("realm and fragment");
+      assertThat(service.syncNow().get(realm).error()).isNull();
+      assertThat(client(realm, "shop-web")).isNotNull();
+
+      repo.write("teams/shop/" + realm + ".json", It.file(realm, "{'realm':'REALM','groups':[{'name':'shop-g'}]}"))
+          .write("realms/" + realm + ".json", It.file(realm, "{'realm':'REALM','displayName':'Svc','clients':[{'clientId':'portal'}]}"))
+          .commitAndPush("the fragment declares a group it may not");
+      var outcome = service.syncNow().get(realm);
+      assertThat(outcome.error()).hasMessageStartingWith("applied without failed fragments: teams/shop/" + realm
+          + ".json: group \"/shop-g\" of realm " + realm + " is outside its grants: kind group is not in kinds [client]");
+      assertThat(service.status().path("realms").path(realm).get("error").asText())
+          .contains("teams/shop/" + realm + ".json: group \"/shop-g\"");
+      assertThat(It.realm(realm).get("").get("displayName").asText()).isEqualTo("Svc");
+      assertThat(client(realm, "shop-web")).as("kept: its fragment failed").isNotNull();
+    }
+  }
 }

@@ -67,7 +67,7 @@ class TenancyTest {
         Arguments.of("grants:\n  - paths: [\"a/**\"]", "realms"),
         Arguments.of("grants:\n  - paths: [\"a/**\"]\n    realms: [\"*\"]\n    kinds: [clients]", "unknown kind 'clients'"),
         Arguments.of("grants:\n  - paths: [\"a/**\"]\n    realms: [\"*\"]\n    owner: x", "owner"),
-        Arguments.of("grants: [", "expected the node content"));
+        Arguments.of("grants: [", "line 1: "));
   }
 
   @ParameterizedTest
