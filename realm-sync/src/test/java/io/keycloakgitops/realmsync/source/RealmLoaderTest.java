@@ -134,4 +134,19 @@ class RealmLoaderTest {
     var loaded = loadGit(Tenancy.OPEN, RealmDocument.fragment("teams/x/other.json", "{\"realm\":\"other\"}", null));
     assertThat(loaded.get("other").error()).isEqualTo("realm other has fragments (teams/x/other.json) but no realm file");
   }
+
+  @Test
+  void aFolderReadsFragmentsMatchingItsGlobsBelowIt(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("acme.json"), "{\"realm\":\"acme\",\"clients\":[{\"clientId\":\"portal\"}]}");
+    Files.createDirectories(dir.resolve("teams/shop"));
+    Files.writeString(dir.resolve("teams/shop/acme.clients.yaml"), "realm: acme\nclients:\n  - clientId: shop-web\n");
+    Files.createDirectories(dir.resolve("other"));
+    Files.writeString(dir.resolve("other/acme.json"), "{\"realm\":\"acme\",\"clients\":[{\"clientId\":\"ignored\"}]}");
+    var snapshot = new DirectorySource(dir).withFragments(java.util.List.of("teams/**")).fetch();
+    var acme = RealmLoader.load(snapshot, Placeholders.GitPolicy.defaults()::create).getFirst();
+    assertThat(acme.ok()).isTrue();
+    assertThat(acme.desired().model().clients).containsOnlyKeys("portal", "shop-web");
+    assertThat(acme.desired().provenance().fragments()).containsOnlyKeys(dir.resolve("teams/shop/acme.clients.yaml").toString());
+    assertThat(new DirectorySource(dir).fetch().revision()).as("fragments are part of the revision").isNotEqualTo(snapshot.revision());
+  }
 }
