@@ -5,6 +5,7 @@ import io.keycloakgitops.realmsync.keycloak.KeycloakTarget;
 import io.keycloakgitops.realmsync.service.DriftPolicy;
 import io.keycloakgitops.realmsync.source.CommitSignatures;
 import io.keycloakgitops.realmsync.source.GitSettings;
+import io.keycloakgitops.realmsync.source.Tenancy;
 import io.keycloakgitops.schemas.authority.RealmGrants;
 import io.keycloakgitops.realmsync.source.Placeholders;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     boolean watchCrs, List<String> namespaces, boolean leaderElection, String podNamespace, String leaseName,
     String identity, Map<String, String> env, int managementPort, RealmGrants realmGrants, int crWorkers,
     KeycloakAdmin.Timeouts keycloakTimeouts, String placeholderEnvPrefix, Path placeholderDir,
-    String ownershipKeySecret, CommitSignatures commitSignatures) {
+    String ownershipKeySecret, CommitSignatures commitSignatures, List<String> fragments, Tenancy tenancy) {
 
   public RealmSyncConfig {
     if (git == null && !watchCrs) {
@@ -48,6 +49,8 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     keycloakTimeouts = keycloakTimeouts == null ? KeycloakAdmin.Timeouts.DEFAULT : keycloakTimeouts;
     env = env == null ? Map.of() : Map.copyOf(env);
     placeholderEnvPrefix = placeholderEnvPrefix == null ? Placeholders.DEFAULT_ENV_PREFIX : placeholderEnvPrefix;
+    fragments = fragments == null ? List.of() : List.copyOf(fragments);
+    tenancy = tenancy == null ? Tenancy.OPEN : tenancy;
   }
 
   public static Builder builder() {
@@ -79,6 +82,8 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
     private KeycloakAdmin.Timeouts keycloakTimeouts = KeycloakAdmin.Timeouts.DEFAULT;
     private String placeholderEnvPrefix = Placeholders.DEFAULT_ENV_PREFIX;
     private Path placeholderDir;
+    private List<String> fragments = List.of();
+    private Tenancy tenancy = Tenancy.OPEN;
     private String ownershipKeySecret;
     private CommitSignatures commitSignatures;
 
@@ -205,11 +210,18 @@ public record RealmSyncConfig(GitSettings git, KeycloakTarget keycloak, String b
       return this;
     }
 
+    /** Globs of fragment files in the repository, and the grants limiting what each path may declare. */
+    public Builder fragments(List<String> globs, Tenancy grants) {
+      fragments = globs;
+      tenancy = grants;
+      return this;
+    }
+
     public RealmSyncConfig build() {
       return new RealmSyncConfig(git, keycloak, bind, port, interval, driftInterval, drift, sync, githubSecret,
           gitlabToken, watchCrs, namespaces, leaderElection, podNamespace, leaseName, identity, env, managementPort,
           realmGrants, crWorkers, keycloakTimeouts, placeholderEnvPrefix, placeholderDir, ownershipKeySecret,
-          commitSignatures);
+          commitSignatures, fragments, tenancy);
     }
   }
 }

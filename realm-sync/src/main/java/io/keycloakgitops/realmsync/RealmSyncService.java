@@ -62,12 +62,13 @@ public final class RealmSyncService implements AutoCloseable {
       if (config.git() != null) {
         var admin = KeycloakAdmin.connect(config.keycloak(), config.keycloakTimeouts());
         resources.add(admin);
-        var source = new GitSource(config.git(), config.commitSignatures(), null);
+        var source = new GitSource(config.git(), config.commitSignatures(), null).withFragments(config.fragments());
         var placeholders = new Placeholders.GitPolicy(config.env(), config.placeholderEnvPrefix(),
             config.placeholderDir(), config.podNamespace(),
             client == null ? null : SecretValues.byName(client, config.podNamespace()));
         loop = new GitSyncLoop(source, new RealmSyncer(admin, options.withDefaultSource(SourceIds.git(config.git()))),
-            runner, status, metrics, config.interval(), config.driftInterval(), placeholders::create);
+            runner, status, metrics, config.interval(), config.driftInterval(), placeholders::create)
+            .withTenancy(config.tenancy());
         resources.add(loop);
       }
       if (config.watchCrs()) {

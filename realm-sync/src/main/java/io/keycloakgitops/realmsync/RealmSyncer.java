@@ -22,6 +22,7 @@ import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
 import io.keycloakgitops.realmsync.keycloak.LiveReader;
 import io.keycloakgitops.realmsync.keycloak.ReadSpec;
 import io.keycloakgitops.realmsync.source.DesiredRealm;
+import io.keycloakgitops.realmsync.source.Fragments;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -152,7 +153,9 @@ public final class RealmSyncer {
    */
   public Planned planIncremental(DesiredRealm desired, DesiredRealm previous) {
     var delta = Incremental.between(previous.model(), desired.model());
-    if (delta.needsFullCompare()) {
+    // A fragment added, removed or failed changes what is owned where: compare in full.
+    if (delta.needsFullCompare() || !desired.provenance().fragments().keySet().equals(previous.provenance().fragments().keySet())
+        || !desired.provenance().failed().equals(previous.provenance().failed())) {
       return plan(desired);
     }
     return plan(desired, Incremental.restrict(desired.model(), delta), delta);
@@ -164,11 +167,22 @@ public final class RealmSyncer {
     long readsBefore = admin.counter().reads();
     ObjectNode liveRep = LiveReader.read(api, admin.readers(), ReadSpec.forFile(model));
     LOG.debug("read realm {} in {} ms ({} requests)", desired.name(), millis(start), admin.counter().reads() - readsBefore);
+    SyncState persisted = liveRep == null ? SyncState.empty() : SyncState.fromRealmAttributes(liveRep.get("attributes"));
+    if (delta == null) {
+      // A fragment that is gone takes its objects with it, even of collections no file declares any more.
+      ObjectNode widened = desired.representation().deepCopy();
+      if (Fragments.declareRemoved(widened, persisted.fragments(options.source()), desired.provenance())) {
+        desired = new DesiredRealm(desired.name(), desired.path(), widened, desired.secretValues(), desired.hash(),
+            desired.provenance());
+        model = desired.model();
+        liveRep = LiveReader.read(api, admin.readers(), ReadSpec.forFile(model));
+        persisted = liveRep == null ? SyncState.empty() : SyncState.fromRealmAttributes(liveRep.get("attributes"));
+      }
+    }
     RealmModel live = liveRep == null ? null : RealmModel.of(liveRep);
     if (live != null && delta != null) {
       live = Incremental.restrictLive(live, delta);
     }
-    SyncState persisted = liveRep == null ? SyncState.empty() : SyncState.fromRealmAttributes(liveRep.get("attributes"));
     SyncState base = persisted;
     String owner = persisted.realmOwner();
     if (claim != null && !options.source().equals(owner)) {
@@ -188,6 +202,7 @@ public final class RealmSyncer {
       target.forgetLegacyHashes();
     }
     Plan plan = ProtectedPrincipals.keep(result.plan(), target, options.source(), admin.target(), api);
+    plan = keepFailedFragments(plan, persisted, target, desired.provenance());
     Optional<String> stop = options.deletions().stop(plan);
     if (stop.isPresent()) {
       var warnings = new ArrayList<>(plan.warnings());
@@ -196,6 +211,39 @@ public final class RealmSyncer {
       plan = new Plan(plan.realm(), plan.realmExists(), plan.changes(), warnings);
     }
     return new Planned(desired, plan, live, liveRep, persisted, target, secrets);
+  }
+
+  /**
+   * What a present but failed fragment declared when last applied is never deleted because of its failure: such
+   * deletions leave the plan (with a warning) and the objects stay owned. The record of fragments is renewed: the
+   * merged ones with what they declare now, the failed ones as they were; removed fragments leave it.
+   */
+  private Plan keepFailedFragments(Plan plan, SyncState persisted, SyncState target, Fragments.Provenance files) {
+    var recorded = persisted.fragments(options.source());
+    var record = new java.util.TreeMap<String, Map<String, Set<String>>>(files.fragments());
+    var kept = new HashMap<String, Set<String>>();
+    for (String path : files.failed()) {
+      var declared = recorded.get(path);
+      if (declared != null) {
+        record.put(path, declared);
+        declared.forEach((type, keys) -> kept.computeIfAbsent(type, k -> new java.util.HashSet<>()).addAll(keys));
+      }
+    }
+    target.setFragments(options.source(), record);
+    if (kept.isEmpty()) {
+      return plan;
+    }
+    var changes = new ArrayList<io.keycloakgitops.realmsync.engine.Change>();
+    var warnings = new ArrayList<>(plan.warnings());
+    for (var change : plan.changes()) {
+      if (change.op() == io.keycloakgitops.realmsync.engine.Operation.DELETE
+          && kept.getOrDefault(change.type().label(), Set.of()).contains(change.key())) {
+        warnings.add(change.type().label() + " \"" + change.key() + "\" is kept: the fragment that declares it failed");
+      } else {
+        changes.add(change);
+      }
+    }
+    return new Plan(plan.realm(), plan.realmExists(), changes, warnings);
   }
 
   /** Reads, plans and writes; never throws for Keycloak or plan problems, the outcome carries them. */
@@ -226,8 +274,11 @@ public final class RealmSyncer {
         outcome = execute(again);
         add(counts, writes, outcome);
       }
-      return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], counts[3], writes, millis(start),
-          outcome.ok() ? null : describe(outcome, planned.secrets()));
+      RuntimeException error = outcome.ok() ? null : describe(outcome, planned.secrets());
+      if (error == null && !desired.provenance().errors().isEmpty()) {
+        error = new SyncException("applied without failed fragments: " + String.join("; ", desired.provenance().errors()), null);
+      }
+      return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], counts[3], writes, millis(start), error);
     } catch (RuntimeException e) {
       var secrets = new SecretPolicy(desired.secretValues(), SyncState.empty(), options.ownershipKey());
       return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], counts[3], writes, millis(start),

@@ -6,6 +6,7 @@ import io.keycloakgitops.realmsync.source.Placeholders;
 import io.keycloakgitops.realmsync.source.RealmLoader;
 import io.keycloakgitops.realmsync.source.RealmSource;
 import io.keycloakgitops.realmsync.source.SourceException;
+import io.keycloakgitops.realmsync.source.Tenancy;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,13 +35,18 @@ abstract class OneShotCommand implements Callable<Integer> {
   @Mixin
   SignatureOptions signatures;
 
+  @Mixin
+  TenancyOptions tenancy;
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     List<RealmLoader.Loaded> realms;
     RealmSource files;
+    Tenancy grants;
     try {
-      files = source.open(signatures.signatures());
+      grants = tenancy.tenancy(source.location.dir, source.location.repo);
+      files = tenancy.withFragments(source.open(signatures.signatures()));
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return 1;
@@ -49,7 +55,7 @@ abstract class OneShotCommand implements Callable<Integer> {
       RealmSource.Snapshot snapshot = files.fetch();
       revision = snapshot.revision();
       Placeholders.GitPolicy policy = placeholders.policy(System.getenv());
-      realms = RealmLoader.load(snapshot, policy::create);
+      realms = RealmLoader.load(snapshot, policy::create, grants);
       if (realms.isEmpty()) {
         err.println("no realm files (<realm>.json, .yaml or .yml) in " + files.describe());
         return 1;

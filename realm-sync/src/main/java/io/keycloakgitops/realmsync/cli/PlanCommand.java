@@ -19,6 +19,7 @@ public final class PlanCommand extends OneShotCommand {
   static final int FORMAT_VERSION = 1;
   /** The line of a file error, as the parser reports it: {@code path:LINE: message}. */
   private static final Pattern LINE = Pattern.compile("\\.(?:json|ya?ml):(\\d+):");
+  private static final Pattern FRAGMENT_PATH = Pattern.compile("([^\\s:]+\\.(?:json|ya?ml))");
 
   enum Format { text, markdown, json }
 
@@ -40,6 +41,11 @@ public final class PlanCommand extends OneShotCommand {
       }
       try {
         RealmSyncer.Planned planned = syncer.plan(realm.desired());
+        // A failed fragment fails the plan too, though the rest of its realm is planned.
+        for (String fragmentError : realm.desired().provenance().errors()) {
+          err().println(fragmentError);
+          failure(failures, realm.realm(), fragmentPath(fragmentError, realm.path()), fragmentError);
+        }
         changes |= !planned.plan().isEmpty() || !planned.plan().realmExists();
         var guard = syncer.options().deletions();
         switch (format) {
@@ -72,9 +78,13 @@ public final class PlanCommand extends OneShotCommand {
   }
 
   private static void failure(ArrayNode failures, RealmLoader.Loaded realm, String message) {
+    failure(failures, realm.realm(), realm.path(), message);
+  }
+
+  private static void failure(ArrayNode failures, String realm, String path, String message) {
     var item = failures.addObject();
-    item.put("realm", realm.realm());
-    item.put("path", realm.path());
+    item.put("realm", realm);
+    item.put("path", path);
     var line = LINE.matcher(message);
     if (line.find()) {
       item.put("line", Integer.parseInt(line.group(1)));
@@ -82,6 +92,12 @@ public final class PlanCommand extends OneShotCommand {
       item.putNull("line");
     }
     item.put("error", message);
+  }
+
+  /** Fragment errors start with the fragment's path. */
+  private static String fragmentPath(String error, String realmPath) {
+    var path = FRAGMENT_PATH.matcher(error);
+    return path.lookingAt() ? path.group(1) : realmPath;
   }
 
   private static String status(int exit) {

@@ -99,6 +99,9 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin
   SignatureOptions signatures;
 
+  @Mixin
+  TenancyOptions tenancy;
+
   @Override
   public Integer call() throws InterruptedException {
     var builder = RealmSyncConfig.builder().bind(bind).port(port).managementPort(managementPort).interval(interval)
@@ -109,7 +112,8 @@ public final class RunCommand implements Callable<Integer> {
         .placeholders(placeholders.envPrefix(), placeholders.dir()).ownershipKeySecret(sync.ownershipKeySecret())
         .commitSignatures(signatures.signatures());
     if (repo != null && !repo.isBlank()) {
-      builder.git(SourceOptions.gitSettings(repo, branch, path, cacheDir)).keycloak(keycloak.target());
+      builder.git(SourceOptions.gitSettings(repo, branch, path, cacheDir)).keycloak(keycloak.target())
+          .fragments(tenancy.globs(), tenancy.tenancy(null, repo));
     } else if (keycloak.given()) {
       builder.keycloak(keycloak.target());
     }

@@ -37,6 +37,8 @@ public final class SyncState {
   /** source id → entity type label → keys. */
   private final Map<String, Map<String, Set<String>>> owners = new TreeMap<>();
   private final Map<String, String> hashes = new TreeMap<>();
+  /** source id → fragment path → entity type label → keys: what each fragment declared when last applied. */
+  private final Map<String, Map<String, Map<String, Set<String>>>> fragments = new TreeMap<>();
   private boolean realmCreated;
   private String source;
   private boolean legacyOwner;
@@ -63,6 +65,10 @@ public final class SyncState {
           .forEach(e -> state.keys(bySource.getKey(), e.getKey()).addAll(Json.strings(e.getValue()))));
     }
     state.prune();
+    node.path("fragments").properties().forEach(bySource -> bySource.getValue().properties()
+        .forEach(byPath -> byPath.getValue().properties().forEach(e -> state.fragments
+            .computeIfAbsent(bySource.getKey(), k -> new TreeMap<>()).computeIfAbsent(byPath.getKey(), k -> new TreeMap<>())
+            .put(e.getKey(), new TreeSet<>(Json.strings(e.getValue()))))));
     node.path("hashes").properties().forEach(e -> state.hashes.put(e.getKey(), e.getValue().asText()));
     return state;
   }
@@ -71,6 +77,7 @@ public final class SyncState {
     var copy = new SyncState();
     owners.forEach((src, byType) -> byType.forEach((type, keys) -> copy.keys(src, type).addAll(keys)));
     copy.hashes.putAll(hashes);
+    fragments.forEach((src, byPath) -> copy.setFragments(src, byPath));
     copy.realmCreated = realmCreated;
     copy.source = source;
     copy.legacyOwner = legacyOwner;
@@ -120,6 +127,30 @@ public final class SyncState {
   public void forget(EntityType type, String key) {
     owners.values().forEach(byType -> byType.getOrDefault(type.label(), new TreeSet<>()).remove(key));
     prune();
+  }
+
+  /** What each fragment of {@code owner} declared when last applied, by path, then type label. */
+  public Map<String, Map<String, Set<String>>> fragments(String owner) {
+    return fragments.getOrDefault(owner, Map.of());
+  }
+
+  /** Replaces {@code owner}'s fragment record. */
+  public void setFragments(String owner, Map<String, Map<String, Set<String>>> byPath) {
+    var copy = new TreeMap<String, Map<String, Set<String>>>();
+    byPath.forEach((path, byType) -> {
+      var types = new TreeMap<String, Set<String>>();
+      byType.forEach((type, keys) -> {
+        if (!keys.isEmpty()) {
+          types.put(type, new TreeSet<>(keys));
+        }
+      });
+      copy.put(path, types);
+    });
+    if (copy.isEmpty()) {
+      fragments.remove(owner);
+    } else {
+      fragments.put(owner, copy);
+    }
   }
 
   public String hash(String key) {
@@ -188,6 +219,16 @@ public final class SyncState {
       var typeNode = ownersNode.putObject(owner);
       byType.forEach((type, keys) -> typeNode.set(type, Json.array(keys)));
     });
+    if (!fragments.isEmpty()) {
+      var fragmentNode = node.putObject("fragments");
+      fragments.forEach((owner, byPath) -> {
+        var pathNode = fragmentNode.putObject(owner);
+        byPath.forEach((path, byType) -> {
+          var typeNode = pathNode.putObject(path);
+          byType.forEach((type, keys) -> typeNode.set(type, Json.array(keys)));
+        });
+      });
+    }
     var hashNode = node.putObject("hashes");
     hashes.forEach(hashNode::put);
     String json = Json.write(node);
@@ -196,7 +237,7 @@ public final class SyncState {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SyncState s && owners.equals(s.owners) && hashes.equals(s.hashes)
+    return o instanceof SyncState s && owners.equals(s.owners) && hashes.equals(s.hashes) && fragments.equals(s.fragments)
         && realmCreated == s.realmCreated && java.util.Objects.equals(source, s.source) && legacyOwner == s.legacyOwner;
   }
 

@@ -5,6 +5,7 @@ import io.keycloakgitops.realmsync.source.CommitSignatures;
 import io.keycloakgitops.realmsync.source.DesiredRealm;
 import io.keycloakgitops.realmsync.source.Placeholders;
 import io.keycloakgitops.realmsync.source.RealmLoader;
+import io.keycloakgitops.realmsync.source.Tenancy;
 import io.keycloakgitops.realmsync.source.RealmSource;
 import io.keycloakgitops.realmsync.source.SourceException;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class GitSyncLoop implements AutoCloseable {
   private final Duration interval;
   private final Duration driftInterval;
   private final Supplier<Placeholders> placeholders;
+  private Tenancy tenancy = Tenancy.OPEN;
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
     var thread = new Thread(r, "realm-sync-git");
     thread.setDaemon(true);
@@ -64,6 +66,12 @@ public final class GitSyncLoop implements AutoCloseable {
     this.interval = interval;
     this.driftInterval = driftInterval;
     this.placeholders = placeholders;
+  }
+
+  /** What each path of the repository may declare (see {@link Tenancy}); set before the loop starts. */
+  public GitSyncLoop withTenancy(Tenancy grants) {
+    this.tenancy = grants;
+    return this;
   }
 
   public void start() {
@@ -132,7 +140,7 @@ public final class GitSyncLoop implements AutoCloseable {
       return fetchFailures;
     }
     int failures = 0;
-    var loaded = RealmLoader.load(snapshot, placeholders);
+    var loaded = RealmLoader.load(snapshot, placeholders, tenancy);
     for (RealmLoader.Loaded realm : loaded) {
       RealmStatus realmStatus = status.realm(realm.realm(), realm.realm(), SOURCE);
       if (!realm.ok()) {

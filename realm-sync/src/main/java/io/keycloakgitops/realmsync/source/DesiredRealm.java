@@ -11,7 +11,20 @@ import java.util.Set;
  * are the resolved placeholder values, to be kept out of every output. {@code hash} identifies the content (after
  * substitution) for status and change detection.
  */
-public record DesiredRealm(String name, String path, ObjectNode representation, Set<String> secretValues, String hash) {
+public record DesiredRealm(String name, String path, ObjectNode representation, Set<String> secretValues, String hash,
+    Fragments.Provenance provenance) {
+  public DesiredRealm(String name, String path, ObjectNode representation, Set<String> secretValues, String hash) {
+    this(name, path, representation, secretValues, hash, Fragments.Provenance.NONE);
+  }
+
+  public DesiredRealm {
+    provenance = provenance == null ? Fragments.Provenance.NONE : provenance;
+  }
+
+  /** The same realm, made of several files. */
+  public DesiredRealm withProvenance(Fragments.Provenance files) {
+    return new DesiredRealm(name, path, representation, secretValues, hash, files);
+  }
 
   /** Parses, validates and resolves one document. */
   public static DesiredRealm load(RealmDocument doc, Placeholders placeholders) {

@@ -39,6 +39,7 @@ public final class GitSource implements RealmSource {
   private final String ref;
   private final Git git;
   private final SshdSessionFactory ssh;
+  private List<String> fragmentGlobs = List.of();
 
   public GitSource(GitSettings settings) {
     this(settings, null, null);
@@ -62,6 +63,12 @@ public final class GitSource implements RealmSource {
     } catch (IOException | GitAPIException e) {
       throw new SourceException("cannot prepare the Git cache: " + GitSettings.redact(e.getMessage()), e);
     }
+  }
+
+  /** Also reads fragment files: repository paths matching one of {@code globs} (see {@link Tenancy#glob}). */
+  public GitSource withFragments(List<String> globs) {
+    this.fragmentGlobs = List.copyOf(globs);
+    return this;
   }
 
   @Override
@@ -218,7 +225,39 @@ public final class GitSource implements RealmSource {
           }
         }
       }
+      readFragments(repo, commit.getTree(), documents);
       return new RealmSource.Snapshot(commit.getName(), documents);
+    }
+  }
+
+  /** Every file of the commit matching a fragment glob that is not already a realm file. */
+  private void readFragments(Repository repo, ObjectId tree, List<RealmDocument> documents) throws IOException {
+    if (fragmentGlobs.isEmpty()) {
+      return;
+    }
+    var globs = fragmentGlobs.stream().map(Tenancy::glob).toList();
+    var mainPaths = documents.stream().map(RealmDocument::path).collect(java.util.stream.Collectors.toSet());
+    try (var files = new TreeWalk(repo)) {
+      files.addTree(tree);
+      files.setRecursive(true);
+      while (files.next()) {
+        String path = files.getPathString();
+        if (RealmDocument.realmOf(files.getNameString()) == null || mainPaths.contains(path)
+            || globs.stream().noneMatch(g -> g.matcher(path).matches())) {
+          continue;
+        }
+        FileMode mode = files.getFileMode(0);
+        if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+          try {
+            documents.add(RealmDocument.fragment(path,
+                new String(repo.open(files.getObjectId(0)).getBytes(MAX_FILE_BYTES), StandardCharsets.UTF_8), null));
+          } catch (LargeObjectException e) {
+            documents.add(RealmDocument.fragment(path, null, "larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB"));
+          }
+        } else {
+          documents.add(RealmDocument.fragment(path, null, "not a regular file (Git mode " + mode + ")"));
+        }
+      }
     }
   }
 

@@ -68,6 +68,12 @@ public final class RealmParser {
       throw new RealmFileException(message.toString());
     }
     String declared = Json.text(node, "realm");
+    if (doc.fragment()) {
+      if (declared == null || declared.isBlank()) {
+        throw new RealmFileException(doc.path() + ":1: a fragment must name its realm (\"realm\": \"<name>\")");
+      }
+      return (ObjectNode) node;
+    }
     if (!doc.realm().equals(declared)) {
       throw new RealmFileException(doc.path() + ":" + lines.getOrDefault("/realm", 1) + ": realm \"" + declared
           + "\" does not match the file name (expected \"" + doc.realm() + "\")");

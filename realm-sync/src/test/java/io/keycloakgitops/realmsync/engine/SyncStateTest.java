@@ -96,4 +96,22 @@ class SyncStateTest {
     state.forgetHashes("group//a/");
     assertThat(state).isEqualTo(SyncState.empty());
   }
+
+  @Test
+  void theFragmentRecordRoundTripsPerSourceAndAnEmptyOneLeavesNoTrace() {
+    var state = SyncState.empty();
+    state.own(GIT, EntityType.CLIENT, List.of("shop-web"));
+    String before = state.encode();
+    state.setFragments(GIT, java.util.Map.of("teams/shop/acme.json",
+        java.util.Map.of("client", java.util.Set.of("shop-web"), "group", java.util.Set.of("/shop"))));
+    state.setFragments(CR, java.util.Map.of());
+    var read = SyncState.fromRealmAttributes(Json.object().put(SyncState.ATTRIBUTE, state.encode()));
+    assertThat(read).isEqualTo(state);
+    assertThat(read.fragments(GIT)).containsOnlyKeys("teams/shop/acme.json");
+    assertThat(read.fragments(GIT).get("teams/shop/acme.json").get("group")).containsExactly("/shop");
+    assertThat(read.fragments(CR)).isEmpty();
+    assertThat(read.copy()).isEqualTo(read);
+    read.setFragments(GIT, java.util.Map.of());
+    assertThat(read.encode()).isEqualTo(before);
+  }
 }
