@@ -10,39 +10,21 @@ import io.keycloakgitops.testsupport.KeycloakServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar as users run it: plan, apply and export, their output and exit codes. */
 class CliIT {
-  private record Run(int exitCode, String out, String err) {}
-
   @TempDir
   Path dir;
 
-  /** Runs {@code java -jar target/realm-sync.jar args} with the Keycloak target in the environment. */
-  private Run cli(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
-    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        Path.of("target", "realm-sync.jar").toString()));
-    command.addAll(List.of(args));
-    var builder = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
-        .redirectError(dir.resolve("err.txt").toFile());
-    var keycloak = KeycloakServer.shared();
-    var env = new HashMap<>(Map.of("KEYCLOAK_URL", keycloak.baseUrl(), "KEYCLOAK_USER", keycloak.adminUser(),
-        "KEYCLOAK_PASSWORD", keycloak.adminPassword(), "OWNERSHIP_KEY_FILE", dir.resolve("ownership.key").toString()));
-    env.putAll(extraEnv);
-    builder.environment().putAll(env);
-    var process = builder.start();
-    assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+  private CliRun cli(Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
+    return CliRun.jar(dir, extraEnv, args);
   }
 
-  private Run cli(String... args) throws IOException, InterruptedException {
+  private CliRun cli(String... args) throws IOException, InterruptedException {
     return cli(Map.of(), args);
   }
 
@@ -58,28 +40,28 @@ class CliIT {
         "{'realm':'REALM','clients':[{'clientId':'web','rootUrl':'https://one','secret':'${env:REALM_WEB_SECRET}'}]}"));
     var env = Map.of("REALM_WEB_SECRET", "cli-secret-value");
 
-    Run missing = cli(env, "plan", "--dir", realms.toString());
+    CliRun missing = cli(env, "plan", "--dir", realms.toString());
     assertThat(missing.exitCode()).as(missing.err()).isEqualTo(2);
     assertThat(missing.out()).contains("realm " + realm + ": does not exist");
 
-    Run applied = cli(env, "apply", "--dir", realms.toString());
+    CliRun applied = cli(env, "apply", "--dir", realms.toString());
     assertThat(applied.exitCode()).as(applied.err()).isZero();
     assertThat(lines(applied.out()).getLast()).matches("realm " + realm + ": \\d+ created, \\d+ updated, 0 deleted in \\d+ ms");
     assertThat(applied.out() + applied.err()).doesNotContain("cli-secret-value");
 
-    Run clean = cli(env, "plan", "--dir", realms.toString());
+    CliRun clean = cli(env, "plan", "--dir", realms.toString());
     assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
     assertThat(clean.out()).contains("realm " + realm + ": no changes");
 
     Files.writeString(realms.resolve(realm + ".json"), It.file(realm,
         "{'realm':'REALM','clients':[{'clientId':'web','rootUrl':'https://two','secret':'${env:REALM_WEB_SECRET}'}]}"));
-    Run pending = cli(env, "plan", "--dir", realms.toString(), "--output", "json");
+    CliRun pending = cli(env, "plan", "--dir", realms.toString(), "--output", "json");
     assertThat(pending.exitCode()).isEqualTo(2);
     var json = Json.read(pending.out());
     assertThat(json.at("/realms/0/changes/0/key").asText()).isEqualTo("web");
     assertThat(json.at("/realms/0/changes/0/fields/0/after").asText()).isEqualTo("https://two");
 
-    Run update = cli(env, "apply", "--dir", realms.toString());
+    CliRun update = cli(env, "apply", "--dir", realms.toString());
     assertThat(lines(update.out()).getLast()).matches("realm " + realm + ": 0 created, 1 updated, 0 deleted in \\d+ ms");
     assertThat(client(realm, "web").get("rootUrl").asText()).isEqualTo("https://two");
   }
@@ -92,22 +74,22 @@ class CliIT {
     Files.writeString(realms.resolve(good + ".json"), It.file(good, "{'realm':'REALM','displayName':'Good'}"));
     Files.writeString(realms.resolve(bad + ".json"), "{\n  \"realm\": \"" + bad + "\",\n  \"enabled\": \"yes\"\n}\n");
 
-    Run plan = cli("plan", "--dir", realms.toString());
+    CliRun plan = cli("plan", "--dir", realms.toString());
     assertThat(plan.exitCode()).isEqualTo(1);
     assertThat(plan.err()).contains(realms.resolve(bad + ".json") + ":3: ");
 
-    Run apply = cli("apply", "--dir", realms.toString());
+    CliRun apply = cli("apply", "--dir", realms.toString());
     assertThat(apply.exitCode()).isEqualTo(1);
     assertThat(lines(apply.out())).anyMatch(l -> l.startsWith("realm " + good + ": ") && l.contains(" created, "))
         .anyMatch(l -> l.startsWith("realm " + bad + ": FAILED"));
     assertThat(It.realm(good).find("")).isPresent();
     assertThat(It.realm(bad).find("")).isEmpty();
 
-    Run unreachable = cli(Map.of("KEYCLOAK_URL", "http://127.0.0.1:1"), "apply", "--dir", realms.toString());
+    CliRun unreachable = cli(Map.of("KEYCLOAK_URL", "http://127.0.0.1:1"), "apply", "--dir", realms.toString());
     assertThat(unreachable.exitCode()).isEqualTo(1);
     assertThat(unreachable.out()).contains("unreachable");
 
-    Run usage = cli("plan", "--dir", realms.toString(), "--no-such-flag");
+    CliRun usage = cli("plan", "--dir", realms.toString(), "--no-such-flag");
     assertThat(usage.exitCode()).isEqualTo(1);
   }
 
@@ -122,12 +104,12 @@ class CliIT {
     try (var repo = GitRepo.create(dir.resolve("git"), "main")) {
       Path exported = repo.workDir().resolve("realms").resolve(realm + ".json");
       Files.createDirectories(exported.getParent());
-      Run export = cli("export", "--realm", realm, "--out", exported.toString());
+      CliRun export = cli("export", "--realm", realm, "--out", exported.toString());
       assertThat(export.exitCode()).as(export.err()).isZero();
       assertThat(Files.readString(exported)).doesNotContain("\"id\"", "api-secret").contains("\"clientId\" : \"web\"");
       repo.commitAndPush("bootstrap from export");
 
-      Run plan = cli("plan", "--repo", repo.url(), "--branch", "main", "--path", "realms");
+      CliRun plan = cli("plan", "--repo", repo.url(), "--branch", "main", "--path", "realms");
       assertThat(plan.exitCode()).as(plan.out() + plan.err()).isZero();
       assertThat(plan.out()).contains("realm " + realm + ": no changes");
     }
@@ -136,7 +118,7 @@ class CliIT {
 
   @Test
   void helpListsTheCommands() throws Exception {
-    Run help = cli("--help");
+    CliRun help = cli("--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out()).contains("run", "apply", "plan", "export");
   }
@@ -146,7 +128,7 @@ class CliIT {
   void aTokenInTheRepositoryUrlIsInNoOutputWhenTheFetchFails() throws Exception {
     String token = "ghp_" + java.util.UUID.randomUUID().toString().replace("-", "");
     try (var server = new RefusingGitServer()) {
-      Run plan = cli("plan", "--repo", server.url(token), "--branch", "main", "--path", "realms");
+      CliRun plan = cli("plan", "--repo", server.url(token), "--branch", "main", "--path", "realms");
       assertThat(plan.exitCode()).isEqualTo(1);
       assertThat(plan.err()).contains("cannot fetch http://" + server.hostAndPath());
       assertThat(plan.out() + plan.err()).doesNotContain(token);
@@ -165,7 +147,7 @@ class CliIT {
     Files.writeString(realms.resolve(fromHome + ".json"), It.file(fromHome, "{'realm':'REALM','displayName':'${env:HOME}'}"));
     Files.writeString(realms.resolve(fromPrefix + ".json"), It.file(fromPrefix, "{'realm':'REALM','displayName':'${env:REALM_X}'}"));
 
-    Run apply = cli(Map.of("REALM_X", "allowed-by-prefix"), "apply", "--dir", realms.toString());
+    CliRun apply = cli(Map.of("REALM_X", "allowed-by-prefix"), "apply", "--dir", realms.toString());
     assertThat(apply.exitCode()).as(apply.out() + apply.err()).isEqualTo(1);
     assertThat(apply.err()).contains("${file:/etc/hostname} is refused: no placeholder folder is configured",
         "${env:HOME} is refused: only variables starting with REALM_");
@@ -183,7 +165,7 @@ class CliIT {
     Files.delete(realms.resolve(fromHome + ".json"));
     Files.writeString(realms.resolve(fromFile + ".json"), It.file(fromFile, "{'realm':'REALM','displayName':'${file:name}'}"));
     Files.writeString(realms.resolve(fromPrefix + ".json"), It.file(fromPrefix, "{'realm':'REALM','displayName':'${file:host}'}"));
-    Run folder = cli(Map.of(), "apply", "--dir", realms.toString(), "--placeholder-dir", placeholders.toString());
+    CliRun folder = cli(Map.of(), "apply", "--dir", realms.toString(), "--placeholder-dir", placeholders.toString());
     assertThat(folder.exitCode()).isEqualTo(1);
     assertThat(folder.err()).contains("${file:host} is refused: it is not inside the placeholder folder");
     assertThat(It.realm(fromFile).get("").get("displayName").asText()).isEqualTo("from-the-folder");
@@ -212,7 +194,7 @@ class CliIT {
       assertThat(repo.gitCli("push", "origin", "main").exitCode()).isZero();
       assertThat(repo.gitCli("ls-tree", "HEAD", "realms/").stdout()).contains("100755 blob").contains("120000 blob");
 
-      Run again = cli(apply);
+      CliRun again = cli(apply);
       assertThat(again.exitCode()).as(again.out() + again.err()).isEqualTo(1);
       assertThat(again.err()).contains("realms/" + linked + ".json: cannot be read: not a regular file");
       assertThat(It.realm(realm).get("").get("displayName").asText()).isEqualTo("two");
@@ -237,18 +219,18 @@ class CliIT {
 
       repo.write("realms/" + realm + ".json", It.file(realm, "{'realm':'REALM','displayName':'emptied','clients':[]}"));
       repo.commitAndPush("oops: every client gone");
-      Run stopped = cli(apply);
+      CliRun stopped = cli(apply);
       assertThat(stopped.exitCode()).isEqualTo(1);
       assertThat(stopped.out()).contains("stopped before writing anything: 30 objects would be deleted, more than "
           + "--max-deletions 25", "- client \"app-0\"", "--allow-deletions");
       assertThat(appClients(realm)).isEqualTo(30);
       assertThat(It.realm(realm).get("").path("displayName").asText()).isNotEqualTo("emptied");
 
-      Run plan = cli("plan", "--repo", repo.url(), "--branch", "main", "--path", "realms");
+      CliRun plan = cli("plan", "--repo", repo.url(), "--branch", "main", "--path", "realms");
       assertThat(plan.exitCode()).isEqualTo(2);
       assertThat(plan.out()).contains("! apply would stop: 30 deletions exceed --max-deletions 25");
 
-      Run allowed = cli(Map.of("ALLOW_DELETIONS", "true"), apply);
+      CliRun allowed = cli(Map.of("ALLOW_DELETIONS", "true"), apply);
       assertThat(allowed.exitCode()).as(allowed.out() + allowed.err()).isZero();
       assertThat(appClients(realm)).isZero();
       assertThat(It.realm(realm).get("").get("displayName").asText()).isEqualTo("emptied");
@@ -277,12 +259,12 @@ class CliIT {
     JsonNode adminRole = master.get("/roles/admin");
     master.post("/groups/" + groupId + "/role-mappings/realm", Json.array().add(adminRole));
     try {
-      Run adopt = cli("apply", "--dir", realms.toString());
+      CliRun adopt = cli("apply", "--dir", realms.toString());
       assertThat(adopt.exitCode()).as(adopt.out() + adopt.err()).isZero();
       assertThat(It.user("master", breakGlass)).isNotNull();
 
       Files.writeString(realms.resolve("master.json"), "{\"realm\":\"master\",\"users\":[]}");
-      Run removed = cli("apply", "--dir", realms.toString());
+      CliRun removed = cli("apply", "--dir", realms.toString());
       assertThat(removed.exitCode()).as(removed.out() + removed.err()).isZero();
       assertThat(removed.out()).contains("user \"" + keycloak.adminUser() + "\" is no longer declared but never deleted: "
           + "realm-sync logs in with it", "user \"" + breakGlass + "\" is no longer declared but never deleted: it holds "

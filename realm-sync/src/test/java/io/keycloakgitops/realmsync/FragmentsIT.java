@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keycloakgitops.realmsync.engine.Json;
 import io.keycloakgitops.testsupport.GitRepo;
-import io.keycloakgitops.testsupport.KeycloakServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,23 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
  * its own objects with it.
  */
 class FragmentsIT {
-  private record Run(int exitCode, String out, String err) {}
-
   @TempDir
   Path dir;
 
-  private Run cli(String... args) throws Exception {
-    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        Path.of("target", "realm-sync.jar").toString()));
-    command.addAll(List.of(args));
-    var builder = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
-        .redirectError(dir.resolve("err.txt").toFile());
-    var keycloak = KeycloakServer.shared();
-    builder.environment().putAll(Map.of("KEYCLOAK_URL", keycloak.baseUrl(), "KEYCLOAK_USER", keycloak.adminUser(),
-        "KEYCLOAK_PASSWORD", keycloak.adminPassword(), "OWNERSHIP_KEY_FILE", dir.resolve("ownership.key").toString()));
-    var process = builder.start();
-    assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+  private CliRun cli(String... args) throws Exception {
+    return CliRun.jar(dir, Map.of(), args);
   }
 
   private static boolean group(String realm, String name) {
@@ -74,7 +59,7 @@ class FragmentsIT {
       repo.write("realms/" + realm + ".json", main).write("teams/shop/" + realm + ".clients.json", shop);
       repo.commitAndPush("platform realm and the shop team's fragment");
 
-      Run first = cli(apply);
+      CliRun first = cli(apply);
       assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
       assertThat(client(realm, "portal")).isNotNull();
       assertThat(client(realm, "shop-web").get("publicClient").asBoolean()).isTrue();
@@ -87,7 +72,7 @@ class FragmentsIT {
           "{'realm':'REALM','enabled':true,'displayName':'Acme','clients':[{'clientId':'portal'}]}"));
       repo.write("teams/shop/" + realm + ".billing.json", It.file(realm, "{'realm':'REALM','clients':[{'clientId':'billing'}]}"));
       repo.commitAndPush("billing tries a client outside the shop grant");
-      Run outside = cli(apply);
+      CliRun outside = cli(apply);
       assertThat(outside.exitCode()).isEqualTo(1);
       assertThat(outside.out() + outside.err()).contains("teams/shop/" + realm + ".billing.json: client \"billing\" of realm "
           + realm + " is outside its grants: name \"billing\" matches none of names [shop-*] (grant {paths: [teams/shop/**]");
@@ -99,7 +84,7 @@ class FragmentsIT {
       repo.delete("teams/shop/" + realm + ".billing.json");
       repo.write("teams/shop/" + realm + ".clients.json", It.file(realm, "{'realm':'REALM','users':[{'username':'shop-bob'}]}"));
       repo.commitAndPush("shop declares a user it may not");
-      Run failed = cli(apply);
+      CliRun failed = cli(apply);
       assertThat(failed.exitCode()).isEqualTo(1);
       assertThat(failed.out() + failed.err()).contains("user \"shop-bob\" of realm " + realm + " is outside its grants: kind user");
       assertThat(client(realm, "shop-web")).isNotNull();
@@ -113,7 +98,7 @@ class FragmentsIT {
       repo.write("realms/" + realm + ".json", It.file(realm,
           "{'realm':'REALM','enabled':true,'displayName':'Acme 2','clients':[{'clientId':'portal'}]}"));
       repo.commitAndPush("two files declare shop-web");
-      Run duplicate = cli(apply);
+      CliRun duplicate = cli(apply);
       assertThat(duplicate.exitCode()).isEqualTo(1);
       assertThat(duplicate.out() + duplicate.err()).contains("realm " + realm + " fails as a whole: client \"shop-web\" "
           + "is declared by both teams/shop/extra/" + realm + ".json and teams/shop/" + realm + ".clients.json");
@@ -123,7 +108,7 @@ class FragmentsIT {
       // platform's client and the group made in the console stay.
       repo.delete("teams/shop/extra/" + realm + ".json").delete("teams/shop/" + realm + ".clients.json");
       repo.commitAndPush("the shop team leaves");
-      Run removed = cli(apply);
+      CliRun removed = cli(apply);
       assertThat(removed.exitCode()).as(removed.out() + removed.err()).isZero();
       assertThat(removed.out()).contains("- client \"shop-web\"", "- group \"/shop-admins\"");
       assertThat(client(realm, "shop-web")).isNull();
@@ -132,7 +117,7 @@ class FragmentsIT {
       assertThat(group(realm, "made-in-console")).isTrue();
       assertThat(It.realm(realm).get("").get("displayName").asText()).isEqualTo("Acme 2");
 
-      Run clean = cli(plan);
+      CliRun clean = cli(plan);
       assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
     }
   }

@@ -9,7 +9,6 @@ import com.networknt.schema.SpecVersion;
 import io.keycloakgitops.realmsync.engine.Json;
 import io.keycloakgitops.realmsync.engine.SecretPolicy;
 import io.keycloakgitops.testsupport.GitRepo;
-import io.keycloakgitops.testsupport.KeycloakServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,33 +24,23 @@ import org.junit.jupiter.api.io.TempDir;
  * in JSON valid against plan-schema.json, and examples/ci/plan-pr.sh run as CI runs it.
  */
 class PullRequestPlanIT {
-  private record Run(int exitCode, String out, String err) {}
-
   private static final String SECRET = "pr-secret-value-42";
 
   @TempDir
   Path dir;
 
-  private Run run(List<String> command, Path workDir, Map<String, String> extraEnv) throws IOException, InterruptedException {
-    var builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(dir.resolve("out.txt").toFile()).redirectError(dir.resolve("err.txt").toFile());
-    var keycloak = KeycloakServer.shared();
-    var env = new HashMap<>(Map.of("KEYCLOAK_URL", keycloak.baseUrl(), "KEYCLOAK_USER", keycloak.adminUser(),
-        "KEYCLOAK_PASSWORD", keycloak.adminPassword(), "OWNERSHIP_KEY_FILE", dir.resolve("ownership.key").toString(),
-        "REALM_WEB_SECRET", SECRET));
+  private CliRun run(List<String> command, Path workDir, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
+    var env = new HashMap<>(Map.of("REALM_WEB_SECRET", SECRET));
     env.putAll(extraEnv);
-    builder.environment().putAll(env);
-    var process = builder.start();
-    assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+    return CliRun.command(dir, workDir, env, command);
   }
 
   private static List<String> java() {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        Path.of("target", "realm-sync.jar").toAbsolutePath().toString());
+    return CliRun.realmSyncJar();
   }
 
-  private Run cli(Map<String, String> env, String... args) throws IOException, InterruptedException {
+  private CliRun cli(Map<String, String> env, String... args) throws IOException, InterruptedException {
     var command = new ArrayList<>(java());
     command.addAll(List.of(args));
     return run(command, Path.of("").toAbsolutePath(), env);
@@ -71,7 +59,7 @@ class PullRequestPlanIT {
   /** main applied, branch {@code feature} pushed with one update (a secret among it), one create and one delete. */
   private String prepare(GitRepo repo, String realm) throws Exception {
     String main = repo.write("realms/" + realm + ".json", mainFile(realm)).commitAndPush("realm");
-    Run applied = cli(Map.of(), "apply", "--repo", repo.url(), "--branch", "main", "--path", "realms");
+    CliRun applied = cli(Map.of(), "apply", "--repo", repo.url(), "--branch", "main", "--path", "realms");
     assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
     assertThat(repo.gitCli("checkout", "-b", "feature").ok()).isTrue();
     repo.write("realms/" + realm + ".json", prFile(realm));
@@ -87,7 +75,7 @@ class PullRequestPlanIT {
       String main = prepare(repo, realm);
       String feature = repo.gitCli("rev-parse", "HEAD").stdout().trim();
 
-      Run json = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", "feature", "--path", "realms", "--format", "json");
+      CliRun json = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", "feature", "--path", "realms", "--format", "json");
       assertThat(json.exitCode()).as(json.err()).isEqualTo(2);
       JsonNode plan = Json.read(json.out());
       JsonSchema schema;
@@ -105,7 +93,7 @@ class PullRequestPlanIT {
       assertThat(entry.get("deletionGuard").isNull()).isTrue();
       assertThat(json.out()).doesNotContain(SECRET).contains(SecretPolicy.MASK);
 
-      Run markdown = cli(Map.of("MAX_DELETIONS", "0"), "plan", "--repo", repo.url(), "--ref", "feature", "--path", "realms",
+      CliRun markdown = cli(Map.of("MAX_DELETIONS", "0"), "plan", "--repo", repo.url(), "--ref", "feature", "--path", "realms",
           "--format", "markdown");
       assertThat(markdown.exitCode()).as(markdown.err()).isEqualTo(2);
       assertThat(markdown.out()).doesNotContain(SECRET)
@@ -121,18 +109,18 @@ class PullRequestPlanIT {
       assertThat(repo.gitCli("tag", "v1", main).ok()).isTrue();
       assertThat(repo.gitCli("push", "origin", "v1").ok()).isTrue();
       for (String ref : List.of("v1", main, main.substring(0, 10))) {
-        Run clean = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", ref, "--path", "realms");
+        CliRun clean = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", ref, "--path", "realms");
         assertThat(clean.exitCode()).as(ref + ": " + clean.out() + clean.err()).isZero();
         assertThat(clean.out()).contains("realm " + realm + ": no changes");
       }
       assertThat(It.client(realm, "web").get("rootUrl").asText()).isEqualTo("https://one");
 
       assertThat(repo.gitCli("push", "origin", "feature:refs/pull/7/head").ok()).isTrue();
-      Run pullRef = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", "refs/pull/7/head", "--path", "realms");
+      CliRun pullRef = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", "refs/pull/7/head", "--path", "realms");
       assertThat(pullRef.exitCode()).as(pullRef.out() + pullRef.err()).isEqualTo(2);
       assertThat(pullRef.out()).contains("realm " + realm + ": 1 to create, 1 to update, 1 to delete");
 
-      Run unknown = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", "no-such-branch", "--path", "realms");
+      CliRun unknown = cli(Map.of(), "plan", "--repo", repo.url(), "--ref", "no-such-branch", "--path", "realms");
       assertThat(unknown.exitCode()).isEqualTo(1);
       assertThat(unknown.err()).contains("ref no-such-branch not found in " + repo.url());
     }
@@ -144,7 +132,7 @@ class PullRequestPlanIT {
     try (var repo = GitRepo.create(dir.resolve("git"), "main")) {
       repo.write("realms/" + realm + ".json", "{\n  \"realm\": \"" + realm + "\",\n  \"enabled\": \"yes\"\n}\n")
           .commitAndPush("broken");
-      Run json = cli(Map.of(), "plan", "--repo", repo.bareDir().toString(), "--ref", "main", "--path", "realms",
+      CliRun json = cli(Map.of(), "plan", "--repo", repo.bareDir().toString(), "--ref", "main", "--path", "realms",
           "--format", "json");
       assertThat(json.exitCode()).isEqualTo(1);
       JsonNode plan = Json.read(json.out());
@@ -170,24 +158,24 @@ class PullRequestPlanIT {
       var env = Map.of("REALM_SYNC", realmSync, "COMMENT_FILE", comment.toString(),
           "SOURCE_ID", "git:" + repo.url() + "#main:realms");
 
-      Run pending = run(List.of("bash", script.toString()), repo.workDir(), env);
+      CliRun pending = run(List.of("bash", script.toString()), repo.workDir(), env);
       assertThat(pending.exitCode()).as(pending.out() + pending.err()).isZero();
       assertThat(pending.out()).contains("realm-sync plan: changes pending");
       assertThat(Files.readString(comment)).startsWith("## realm-sync plan\n\n**Changes pending**")
           .contains("### Realm `" + realm + "`", "| 1 | 1 | 1 |", "- `- client \"old-app\"`").doesNotContain(SECRET);
 
       assertThat(repo.gitCli("checkout", "main").ok()).isTrue();
-      Run none = run(List.of("bash", script.toString()), repo.workDir(), env);
+      CliRun none = run(List.of("bash", script.toString()), repo.workDir(), env);
       assertThat(none.exitCode()).as(none.out() + none.err()).isZero();
       assertThat(none.out()).contains("realm-sync plan: no changes");
       assertThat(Files.readString(comment)).startsWith("## realm-sync plan\n\nNo changes").contains("| 0 | 0 | 0 |");
 
-      Run unreachable = run(List.of("bash", script.toString()), repo.workDir(),
+      CliRun unreachable = run(List.of("bash", script.toString()), repo.workDir(),
           Map.of("REALM_SYNC", realmSync, "COMMENT_FILE", comment.toString(), "KEYCLOAK_URL", "http://127.0.0.1:1"));
       assertThat(unreachable.exitCode()).isEqualTo(1);
       assertThat(Files.readString(comment)).startsWith("## realm-sync plan\n\n**Error");
 
-      Run noSource = run(List.of("bash", script.toString()), repo.workDir(),
+      CliRun noSource = run(List.of("bash", script.toString()), repo.workDir(),
           Map.of("REALM_SYNC", realmSync, "COMMENT_FILE", comment.toString(), "REF", "no-such-ref"));
       assertThat(noSource.exitCode()).isEqualTo(1);
       assertThat(Files.readString(comment)).isEqualTo(

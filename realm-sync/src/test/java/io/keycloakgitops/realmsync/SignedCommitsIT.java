@@ -11,14 +11,11 @@ import io.keycloakgitops.realmsync.source.GitSource;
 import io.keycloakgitops.realmsync.source.TestPgpKey;
 import io.keycloakgitops.testsupport.Commands;
 import io.keycloakgitops.testsupport.GitRepo;
-import io.keycloakgitops.testsupport.KeycloakServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,7 +92,7 @@ class SignedCommitsIT {
       String keys = trustedKeys().toString();
       String unsigned = repo.write("realms/" + realm + ".json", realmFile(realm, "https://one")).commitAndPush("v1");
       for (String command : List.of("plan", "apply")) {
-        Run refused = cli(Map.of("VERIFY_SIGNATURES", "true", "TRUSTED_KEYS_FILE", keys), command, "--repo", repo.url(),
+        CliRun refused = cli(Map.of("VERIFY_SIGNATURES", "true", "TRUSTED_KEYS_FILE", keys), command, "--repo", repo.url(),
             "--path", "realms");
         assertThat(refused.exitCode()).isEqualTo(1);
         assertThat(refused.err()).contains("unsigned commit " + unsigned + " by Test Author <author@example.invalid>");
@@ -104,15 +101,15 @@ class SignedCommitsIT {
 
       String signed = repo.write("realms/" + realm + ".json", realmFile(realm, "https://two"))
           .commitAndPush("v2", TRUSTED.signer());
-      Run plan = cli(Map.of(), "plan", "--repo", repo.url(), "--path", "realms", "--verify-signatures", "--trusted-keys", keys,
+      CliRun plan = cli(Map.of(), "plan", "--repo", repo.url(), "--path", "realms", "--verify-signatures", "--trusted-keys", keys,
           "--format", "json");
       assertThat(plan.exitCode()).as(plan.err()).isEqualTo(2);
       assertThat(plan.out()).contains("\"revision\" : \"" + signed + "\"");
-      Run apply = cli(Map.of(), "apply", "--repo", repo.url(), "--path", "realms", "--verify-signatures", "--trusted-keys", keys);
+      CliRun apply = cli(Map.of(), "apply", "--repo", repo.url(), "--path", "realms", "--verify-signatures", "--trusted-keys", keys);
       assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
       assertThat(client(realm, "web").get("rootUrl").asText()).isEqualTo("https://two");
 
-      Run noKeys = cli(Map.of(), "plan", "--repo", repo.url(), "--path", "realms", "--verify-signatures");
+      CliRun noKeys = cli(Map.of(), "plan", "--repo", repo.url(), "--path", "realms", "--verify-signatures");
       assertThat(noKeys.exitCode()).isEqualTo(1);
       assertThat(noKeys.err()).contains("--verify-signatures needs --trusted-keys");
     }
@@ -213,20 +210,7 @@ class SignedCommitsIT {
     }
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private Run cli(Map<String, String> extraEnv, String... args) throws Exception {
-    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        Path.of("target", "realm-sync.jar").toString()));
-    command.addAll(List.of(args));
-    var builder = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
-        .redirectError(dir.resolve("err.txt").toFile());
-    var keycloak = KeycloakServer.shared();
-    builder.environment().putAll(Map.of("KEYCLOAK_URL", keycloak.baseUrl(), "KEYCLOAK_USER", keycloak.adminUser(),
-        "KEYCLOAK_PASSWORD", keycloak.adminPassword(), "OWNERSHIP_KEY_FILE", dir.resolve("ownership.key").toString()));
-    builder.environment().putAll(extraEnv);
-    var process = builder.start();
-    assertThat(process.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    return new Run(process.exitValue(), Files.readString(dir.resolve("out.txt")), Files.readString(dir.resolve("err.txt")));
+  private CliRun cli(Map<String, String> extraEnv, String... args) throws Exception {
+    return CliRun.jar(dir, extraEnv, args);
   }
 }
