@@ -78,6 +78,13 @@ class FragmentsIT {
           + realm + " is outside its grants: name \"billing\" matches none of names [shop-*] (grant {paths: [teams/shop/**]");
       assertThat(client(realm, "billing")).isNull();
       assertThat(It.realm(realm).get("").get("displayName").asText()).isEqualTo("Acme");
+      String[] planJson = java.util.stream.Stream.concat(java.util.Arrays.stream(plan), java.util.stream.Stream.of(
+          "--format", "json")).toArray(String[]::new);
+      CliRun json = cli(planJson);
+      assertThat(json.exitCode()).as("a failed fragment fails the plan").isEqualTo(1);
+      var failure = Json.read(json.out()).path("failures").get(0);
+      assertThat(failure.path("path").asText()).isEqualTo("teams/shop/" + realm + ".billing.json");
+      assertThat(failure.path("realm").asText()).isEqualTo(realm);
       assertThat(client(realm, "shop-web")).isNotNull();
 
       // The shop fragment itself breaks its grant: it fails, and nothing it declared before is deleted.
