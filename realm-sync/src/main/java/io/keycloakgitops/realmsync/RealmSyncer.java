@@ -276,7 +276,8 @@ public final class RealmSyncer {
       }
       RuntimeException error = outcome.ok() ? null : describe(outcome, planned.secrets());
       if (error == null && !desired.provenance().errors().isEmpty()) {
-        error = new SyncException("applied without failed fragments: " + String.join("; ", desired.provenance().errors()), null);
+        error = new SyncException("applied without failed fragments: " + String.join("; ",
+            desired.provenance().errors().stream().map(Fragments.Failure::message).toList()), null);
       }
       return new Outcome(desired.name(), first, counts[0], counts[1], counts[2], counts[3], writes, millis(start), error);
     } catch (RuntimeException e) {

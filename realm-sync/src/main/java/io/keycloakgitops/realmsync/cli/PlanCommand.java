@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.keycloakgitops.realmsync.RealmSyncer;
 import io.keycloakgitops.realmsync.engine.Json;
 import io.keycloakgitops.realmsync.engine.PlanPrinter;
+import io.keycloakgitops.realmsync.source.Fragments;
 import io.keycloakgitops.realmsync.source.RealmLoader;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -19,7 +20,6 @@ public final class PlanCommand extends OneShotCommand {
   static final int FORMAT_VERSION = 1;
   /** The line of a file error, as the parser reports it: {@code path:LINE: message}. */
   private static final Pattern LINE = Pattern.compile("\\.(?:json|ya?ml):(\\d+):");
-  private static final Pattern FRAGMENT_PATH = Pattern.compile("([^\\s:]+\\.(?:json|ya?ml))");
 
   enum Format { text, markdown, json }
 
@@ -42,9 +42,9 @@ public final class PlanCommand extends OneShotCommand {
       try {
         RealmSyncer.Planned planned = syncer.plan(realm.desired());
         // A failed fragment fails the plan too, though the rest of its realm is planned.
-        for (String fragmentError : realm.desired().provenance().errors()) {
-          err().println(fragmentError);
-          failure(failures, realm.realm(), fragmentPath(fragmentError, realm.path()), fragmentError);
+        for (Fragments.Failure fragment : realm.desired().provenance().errors()) {
+          err().println(fragment.message());
+          failure(failures, realm.realm(), fragment.path(), fragment.message());
         }
         changes |= !planned.plan().isEmpty() || !planned.plan().realmExists();
         var guard = syncer.options().deletions();
@@ -92,12 +92,6 @@ public final class PlanCommand extends OneShotCommand {
       item.putNull("line");
     }
     item.put("error", message);
-  }
-
-  /** Fragment errors start with the fragment's path. */
-  private static String fragmentPath(String error, String realmPath) {
-    var path = FRAGMENT_PATH.matcher(error);
-    return path.lookingAt() ? path.group(1) : realmPath;
   }
 
   private static String status(int exit) {

@@ -245,7 +245,7 @@ public final class Fragments {
    * {@code failed}, fragment paths present but not merged (unparseable, outside their grants) — whatever the
    * ownership record says they declared is kept; {@code errors}, why they failed.
    */
-  public record Provenance(Map<String, Map<String, Set<String>>> fragments, Set<String> failed, List<String> errors) {
+  public record Provenance(Map<String, Map<String, Set<String>>> fragments, Set<String> failed, List<Failure> errors) {
     public static final Provenance NONE = new Provenance(Map.of(), Set.of(), List.of());
 
     public Provenance {
@@ -254,4 +254,7 @@ public final class Fragments {
       errors = List.copyOf(errors);
     }
   }
+
+  /** Why the fragment at {@code path} was left out; {@code message} names the path itself. */
+  public record Failure(String path, String message) {}
 }

@@ -43,9 +43,9 @@ public final class RealmLoader {
         .forEach(doc -> byRealm.computeIfAbsent(doc.realm(), k -> new ArrayList<>()).add(doc));
     // Fragments: parsed and checked against their grants on their own.
     Map<String, List<Fragments.File>> fragmentsByRealm = new LinkedHashMap<>();
-    Map<String, List<String>> errorsByRealm = new LinkedHashMap<>();
+    Map<String, List<Fragments.Failure>> errorsByRealm = new LinkedHashMap<>();
     var failed = new LinkedHashSet<String>();
-    var errorsOfUnknownRealm = new ArrayList<String>();
+    var errorsOfUnknownRealm = new ArrayList<Fragments.Failure>();
     for (RealmDocument doc : snapshot.documents()) {
       if (!doc.fragment()) {
         continue;
@@ -59,7 +59,7 @@ public final class RealmLoader {
         Optional<String> refused = refuse(tenancy, doc.path(), realm, rep);
         if (refused.isPresent()) {
           failed.add(doc.path());
-          errorsByRealm.computeIfAbsent(realm, k -> new ArrayList<>()).add(refused.get());
+          errorsByRealm.computeIfAbsent(realm, k -> new ArrayList<>()).add(new Fragments.Failure(doc.path(), refused.get()));
         } else {
           fragmentsByRealm.computeIfAbsent(realm, k -> new ArrayList<>()).add(new Fragments.File(doc.path(), rep));
         }
@@ -67,7 +67,7 @@ public final class RealmLoader {
         failed.add(doc.path());
         String realm = realmOf(doc);
         (realm == null ? errorsOfUnknownRealm : errorsByRealm.computeIfAbsent(realm, k -> new ArrayList<>()))
-            .add(e.getMessage() + " (fragment left out; what it declared is kept)");
+            .add(new Fragments.Failure(doc.path(), e.getMessage() + " (fragment left out; what it declared is kept)"));
       }
     }
     var out = new ArrayList<Loaded>();
@@ -100,7 +100,8 @@ public final class RealmLoader {
   }
 
   private static DesiredRealm load(RealmDocument doc, String realm, Placeholders placeholders, Tenancy tenancy,
-      List<Fragments.File> fragments, Set<String> failed, List<String> errors, List<String> otherErrors) {
+      List<Fragments.File> fragments, Set<String> failed, List<Fragments.Failure> errors,
+      List<Fragments.Failure> otherErrors) {
     ObjectNode main = RealmParser.parse(doc);
     // A realm file creates the realm itself: only a grant for kind realm allows that.
     Optional<String> refused = tenancy.refuse(doc.path(), realm, new Fragments.Declared(Fragments.REALM, realm, realm, null))

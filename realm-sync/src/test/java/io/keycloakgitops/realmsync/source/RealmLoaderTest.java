@@ -100,9 +100,9 @@ class RealmLoaderTest {
     assertThat(acme.ok()).isTrue();
     assertThat(acme.desired().model().clients).containsOnlyKeys("portal", "shop-web");
     assertThat(acme.desired().provenance().failed()).containsExactlyInAnyOrder("teams/shop/acme.billing.json", "teams/shop/broken.json");
-    assertThat(acme.desired().provenance().errors()).anySatisfy(e -> assertThat(e)
+    assertThat(acme.desired().provenance().errors()).anySatisfy(e -> assertThat(e.message())
         .startsWith("teams/shop/acme.billing.json: client \"billing\" of realm acme is outside its grants"));
-    assertThat(acme.desired().provenance().errors()).anySatisfy(e -> assertThat(e)
+    assertThat(acme.desired().provenance().errors()).anySatisfy(e -> assertThat(e.message())
         .startsWith("teams/shop/broken.json:1: malformed JSON").endsWith("(fragment left out; what it declared is kept)"));
   }
 
