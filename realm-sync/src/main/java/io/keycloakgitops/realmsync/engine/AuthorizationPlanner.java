@@ -15,9 +15,9 @@ final class AuthorizationPlanner {
   private static final String[][] SECTIONS = {{"resources", "resource"}, {"policies", "policy"}, {"scopes", "scope"}};
   private static final Set<String> SERVER_FIELDS = Set.of("id", "clientId", "name", "resources", "policies", "scopes");
 
-  private final Planner planner;
+  private final PlanContext planner;
 
-  AuthorizationPlanner(Planner planner) {
+  AuthorizationPlanner(PlanContext planner) {
     this.planner = planner;
   }
 
@@ -32,8 +32,8 @@ final class AuthorizationPlanner {
       if (!desired.has(section[0])) {
         continue;
       }
-      Map<String, ObjectNode> wanted = Planner.keyedByName(desired.get(section[0]));
-      Map<String, ObjectNode> current = Planner.keyedByName(live == null ? null : live.get(section[0]));
+      Map<String, ObjectNode> wanted = PlanContext.keyedByName(desired.get(section[0]));
+      Map<String, ObjectNode> current = PlanContext.keyedByName(live == null ? null : live.get(section[0]));
       wanted.forEach((name, item) -> {
         if (!current.containsKey(name)) {
           fields.add(new FieldChange(section[0] + "." + name, null, Json.NODES.textNode("(new)"), false));
@@ -53,7 +53,7 @@ final class AuthorizationPlanner {
     }
     var body = desired.deepCopy();
     String base = "/clients/" + clientUuid + "/authz/resource-server";
-    planner.add(Change.update(EntityType.AUTHORIZATION, clientId, fields, Planner.AUTHORIZATION, ctx -> {
+    planner.add(Change.update(EntityType.AUTHORIZATION, clientId, fields, Phase.AUTHORIZATION, ctx -> {
       ctx.api().post(base + "/import", body);
       for (String[] removal : removals) {
         for (JsonNode item : ctx.api().get(base + "/" + removal[0], "name", removal[1])) {

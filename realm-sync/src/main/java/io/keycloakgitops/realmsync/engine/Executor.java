@@ -2,6 +2,7 @@ package io.keycloakgitops.realmsync.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class Executor {
    * is much slower in Keycloak than one request per kind, and the phases keep dependencies in order.
    */
   private Outcome execute(Plan plan) {
-    Map<Integer, List<Change>> bulkByPhase = new LinkedHashMap<>();
+    Map<Phase, List<Change>> bulkByPhase = new EnumMap<>(Phase.class);
     plan.changes().stream().filter(c -> c.bulk() != null)
         .forEach(c -> bulkByPhase.computeIfAbsent(c.phase(), k -> new ArrayList<>()).add(c));
     bulkByPhase.values().removeIf(changes -> changes.size() < bulkThreshold);

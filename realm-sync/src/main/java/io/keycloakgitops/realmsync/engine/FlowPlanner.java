@@ -17,11 +17,11 @@ import java.util.Set;
  * working; a flow still bound to the realm, a client or an identity provider is never deleted.
  */
 final class FlowPlanner {
-  private final Planner planner;
+  private final PlanContext planner;
   private final RealmModel desired;
   private final RealmModel live;
 
-  FlowPlanner(Planner planner) {
+  FlowPlanner(PlanContext planner) {
     this.planner = planner;
     this.desired = planner.desired();
     this.live = planner.live();
@@ -47,7 +47,7 @@ final class FlowPlanner {
 
   void plan() {
     if (desired.flows != null) {
-      var liveFlows = Planner.orEmpty(live.flows);
+      var liveFlows = PlanContext.orEmpty(live.flows);
       var topLevel = topLevelAliases(desired.flows);
       depths(topLevel).forEach((alias, depth) -> planFlow(alias, desired.flows.get(alias), liveFlows.get(alias),
           topLevel.contains(alias), depth));
@@ -82,7 +82,6 @@ final class FlowPlanner {
 
   private void planFlow(String alias, ObjectNode flow, ObjectNode current, boolean topLevel, int depth) {
     List<ObjectNode> wanted = Json.objects(flow.get("authenticationExecutions"));
-    int phase = Planner.FLOW_EXECUTIONS + Math.min(depth, 8);
     if (current == null) {
       var body = Representations.only(flow, "alias", "description", "providerId");
       body.put("topLevel", true);
@@ -92,26 +91,27 @@ final class FlowPlanner {
       }
       var steps = executionSteps(alias, wanted);
       // A new sub-flow is created by its parent's execution; a new top-level flow by a POST of its own.
-      planner.add(Change.create(EntityType.FLOW, alias, topLevel ? Planner.FLOW_CREATE : phase, ctx -> {
+      planner.add(Change.create(EntityType.FLOW, alias, topLevel ? Phase.FLOW_CREATE : Phase.FLOW_EXECUTIONS, ctx -> {
         if (topLevel) {
           ctx.remember(EntityType.FLOW, alias, ctx.api().post("/authentication/flows", body));
         }
         steps.forEach(step -> step.run(ctx));
-      }));
+      }).atLevel(depth));
       return;
     }
     var fields = planner.diff(flow, current, EntityType.FLOW, alias, Set.of("authenticationExecutions", "providerId"));
     if (!fields.isEmpty()) {
       var body = Representations.merged(current, flow, Set.of("authenticationExecutions"), Set.of());
-      planner.add(Change.update(EntityType.FLOW, alias, fields, phase,
-          ctx -> ctx.api().put("/authentication/flows/" + Json.text(current, "id"), body)));
+      planner.add(Change.update(EntityType.FLOW, alias, fields, Phase.FLOW_EXECUTIONS,
+          ctx -> ctx.api().put("/authentication/flows/" + Json.text(current, "id"), body)).atLevel(depth));
     }
     if (flow.has("authenticationExecutions")) {
       List<ObjectNode> existing = Json.objects(current.get("authenticationExecutions"));
       var summary = new ArrayList<FieldChange>();
       var steps = executionDiff(alias, wanted, existing, summary);
       if (!steps.isEmpty()) {
-        planner.add(Change.update(EntityType.FLOW, alias, summary, phase, ctx -> steps.forEach(step -> step.run(ctx))));
+        planner.add(Change.update(EntityType.FLOW, alias, summary, Phase.FLOW_EXECUTIONS,
+            ctx -> steps.forEach(step -> step.run(ctx))).atLevel(depth));
       }
     }
   }
@@ -268,7 +268,7 @@ final class FlowPlanner {
       var fields = planner.diff(config, current, EntityType.AUTHENTICATOR_CONFIG, alias, Set.of());
       if (!fields.isEmpty()) {
         var body = Representations.merged(current, config, Set.of(), Set.of());
-        planner.add(Change.update(EntityType.AUTHENTICATOR_CONFIG, alias, fields, Planner.FLOW_EXECUTIONS,
+        planner.add(Change.update(EntityType.AUTHENTICATOR_CONFIG, alias, fields, Phase.FLOW_EXECUTIONS,
             ctx -> ctx.api().put("/authentication/config/" + Json.text(current, "id"), body)));
       }
     });
@@ -281,10 +281,7 @@ final class FlowPlanner {
           + "): not deleted");
       return;
     }
-    planner.add(Change.delete(EntityType.FLOW, alias, Planner.DELETE_FLOW, ctx -> {
-      ctx.api().delete("/authentication/flows/" + Json.text(flow, "id"));
-      planner.deleted(ctx, EntityType.FLOW, alias);
-    }));
+    planner.delete(EntityType.FLOW, alias, Phase.DELETE_FLOW, "/authentication/flows/" + Json.text(flow, "id"));
   }
 
   /** Who still uses the flow once this plan ran: realm bindings, client overrides, identity providers. */
@@ -297,8 +294,8 @@ final class FlowPlanner {
       }
     }
     Map<String, String> aliasById = new LinkedHashMap<>();
-    Planner.orEmpty(live.flows).forEach((a, f) -> aliasById.put(Json.text(f, "id"), a));
-    Planner.orEmpty(live.clients).forEach((clientId, client) -> {
+    PlanContext.orEmpty(live.flows).forEach((a, f) -> aliasById.put(Json.text(f, "id"), a));
+    PlanContext.orEmpty(live.clients).forEach((clientId, client) -> {
       ObjectNode declared = desired.clients == null ? null : desired.clients.get(clientId);
       JsonNode overrides = declared != null && declared.has("authenticationFlowBindingOverrides")
           ? declared.get("authenticationFlowBindingOverrides") : client.get("authenticationFlowBindingOverrides");
@@ -309,7 +306,7 @@ final class FlowPlanner {
         }
       });
     });
-    Planner.orEmpty(live.identityProviders).forEach((idpAlias, idp) -> {
+    PlanContext.orEmpty(live.identityProviders).forEach((idpAlias, idp) -> {
       ObjectNode declared = desired.identityProviders == null ? null : desired.identityProviders.get(idpAlias);
       for (String field : List.of("firstBrokerLoginFlowAlias", "postBrokerLoginFlowAlias")) {
         JsonNode value = declared != null && declared.has(field) ? declared.get(field) : idp.get(field);

@@ -20,8 +20,8 @@ public final class Incremental {
    * collection not listed is unchanged).
    */
   public record Delta(boolean settings, Map<String, Set<String>> keys) {
-    public boolean has(String collection) {
-      return keys.containsKey(collection);
+    public boolean has(RealmCollection collection) {
+      return keys.containsKey(collection.key());
     }
 
     /**
@@ -29,7 +29,7 @@ public final class Incremental {
      * (realm, clients, identity providers), not only on what changed.
      */
     public boolean needsFullCompare() {
-      return has("flows") || has("authenticatorConfigs");
+      return has(RealmCollection.FLOWS) || has(RealmCollection.AUTHENTICATOR_CONFIGS);
     }
 
     public int size() {
@@ -37,8 +37,8 @@ public final class Incremental {
     }
 
     /** The delta's objects of {@code collection}; a collection the delta does not touch: null, or whole if kept. */
-    <V> Map<String, V> filter(String collection, Map<String, V> objects, boolean keepUntouched) {
-      Set<String> wanted = keys.get(collection);
+    <V> Map<String, V> filter(RealmCollection collection, Map<String, V> objects, boolean keepUntouched) {
+      Set<String> wanted = keys.get(collection.key());
       if (objects == null || wanted == null) {
         return keepUntouched ? objects : null;
       }
@@ -56,12 +56,12 @@ public final class Incremental {
 
     /**
      * For collections keyed twice (client roles by client, mappers by identity provider, components by type): the
-     * selection is per owner and takes the owner's whole map. {@code vanishedMeansEmpty}: an owner missing from
-     * the model still counts, with no entries (identity provider mappers are exact for every declared provider).
+     * selection is per owner and takes the owner's whole map; see {@link RealmCollection.Keying}.
      */
-    <V> Map<String, Map<String, V>> filterNested(String collection, Map<String, Map<String, V>> objects,
-        boolean vanishedMeansEmpty, boolean keepUntouched) {
-      Set<String> wanted = keys.get(collection);
+    <V> Map<String, Map<String, V>> filterNested(RealmCollection collection, Map<String, Map<String, V>> objects,
+        boolean keepUntouched) {
+      boolean vanishedMeansEmpty = collection.keying() == RealmCollection.Keying.BY_OWNER_EXACT;
+      Set<String> wanted = keys.get(collection.key());
       if (objects == null || wanted == null) {
         return keepUntouched ? objects : null;
       }
@@ -80,27 +80,17 @@ public final class Incremental {
 
   private Incremental() {}
 
+  @SuppressWarnings("unchecked")
   public static Delta between(RealmModel before, RealmModel after) {
     var keys = new LinkedHashMap<String, Set<String>>();
-    keyed(keys, "clientScopes", before.clientScopes, after.clientScopes);
-    keyed(keys, "clients", before.clients, after.clients);
-    keyed(keys, "realmRoles", before.realmRoles, after.realmRoles);
-    nested(keys, "clientRoles", before.clientRoles, after.clientRoles, false);
-    keyed(keys, "groups", before.groups, after.groups);
-    keyed(keys, "users", before.users, after.users);
-    keyed(keys, "serviceAccounts", before.serviceAccounts, after.serviceAccounts);
-    keyed(keys, "identityProviders", before.identityProviders, after.identityProviders);
-    nested(keys, "identityProviderMappers", before.identityProviderMappers, after.identityProviderMappers, true);
-    keyed(keys, "requiredActions", before.requiredActions, after.requiredActions);
-    nested(keys, "components", before.components, after.components, false);
-    keyed(keys, "scopeMappings", before.scopeMappings, after.scopeMappings);
-    whole(keys, "flows", before.flows, after.flows);
-    whole(keys, "authenticatorConfigs", before.authenticatorConfigs, after.authenticatorConfigs);
-    whole(keys, "defaultGroups", before.defaultGroups, after.defaultGroups);
-    if (after.defaultDefaultClientScopes != null || after.defaultOptionalClientScopes != null) {
-      if (!Objects.equals(before.defaultDefaultClientScopes, after.defaultDefaultClientScopes)
-          || !Objects.equals(before.defaultOptionalClientScopes, after.defaultOptionalClientScopes)) {
-        keys.put("defaultScopes", Set.of(ALL));
+    for (RealmCollection collection : RealmCollection.values()) {
+      Object was = collection.of(before);
+      Object is = collection.of(after);
+      switch (collection.keying()) {
+        case BY_KEY -> keyed(keys, collection.key(), (Map<String, Object>) was, (Map<String, Object>) is);
+        case BY_OWNER, BY_OWNER_EXACT -> nested(keys, collection.key(), (Map<String, Map<String, Object>>) was,
+            (Map<String, Map<String, Object>>) is, collection.keying() == RealmCollection.Keying.BY_OWNER_EXACT);
+        case WHOLE -> whole(keys, collection.key(), was, is);
       }
     }
     return new Delta(!before.settings.equals(after.settings), keys);

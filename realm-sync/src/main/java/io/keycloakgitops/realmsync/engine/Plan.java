@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record Plan(String realm, boolean realmExists, List<Change> changes, List<String> warnings) {
   public Plan {
-    changes = changes.stream().sorted(Comparator.comparingInt(Change::phase)).toList();
+    changes = changes.stream().sorted(Comparator.comparing(Change::phase).thenComparingInt(Change::level)).toList();
     warnings = List.copyOf(warnings);
   }
 

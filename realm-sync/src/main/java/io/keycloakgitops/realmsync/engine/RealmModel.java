@@ -16,10 +16,8 @@ import java.util.Set;
  */
 public final class RealmModel {
   /** Top-level realm fields that are collections handled object by object, not realm settings. */
-  public static final Set<String> COLLECTIONS = Set.of("clients", "clientScopes", "roles", "groups", "users",
-      "identityProviders", "identityProviderMappers", "authenticationFlows", "authenticatorConfig",
-      "requiredActions", "components", "defaultGroups", "defaultDefaultClientScopes", "defaultOptionalClientScopes",
-      "scopeMappings", "clientScopeMappings", "defaultRole", "id", "realm", "keycloakVersion");
+  /** Top-level realm fields that are collections handled object by object, not realm settings. */
+  public static final Set<String> COLLECTIONS = RealmCollection.realmFields();
   /** Declared realm fields realm-sync does not manage; a plan warns about them. */
   public static final Set<String> UNSUPPORTED = Set.of("organizations", "localizationTexts", "federatedUsers",
       "clientTemplates", "applications", "oauthClients", "applicationScopeMappings", "social", "socialProviders",
@@ -109,23 +107,23 @@ public final class RealmModel {
     this.name = base.name;
     this.id = base.id;
     this.settings = live || delta.settings() ? base.settings : Json.object();
-    this.clientScopes = delta.filter("clientScopes", base.clientScopes, live);
-    this.clients = delta.filter("clients", base.clients, live);
-    this.realmRoles = delta.filter("realmRoles", base.realmRoles, live);
-    this.clientRoles = delta.filterNested("clientRoles", base.clientRoles, false, live);
-    this.groups = delta.filter("groups", base.groups, live);
-    this.users = delta.filter("users", base.users, live);
-    this.serviceAccounts = delta.filter("serviceAccounts", base.serviceAccounts, live);
-    this.identityProviders = delta.filter("identityProviders", base.identityProviders, live);
-    this.identityProviderMappers = delta.filterNested("identityProviderMappers", base.identityProviderMappers, true, live);
-    this.flows = delta.filter("flows", base.flows, live);
-    this.authenticatorConfigs = delta.filter("authenticatorConfigs", base.authenticatorConfigs, live);
-    this.requiredActions = delta.filter("requiredActions", base.requiredActions, live);
-    this.components = delta.filterNested("components", base.components, false, live);
-    this.defaultGroups = live || delta.has("defaultGroups") ? base.defaultGroups : null;
-    this.defaultDefaultClientScopes = live || delta.has("defaultScopes") ? base.defaultDefaultClientScopes : null;
-    this.defaultOptionalClientScopes = live || delta.has("defaultScopes") ? base.defaultOptionalClientScopes : null;
-    this.scopeMappings = delta.filter("scopeMappings", base.scopeMappings, live);
+    this.clientScopes = delta.filter(RealmCollection.CLIENT_SCOPES, base.clientScopes, live);
+    this.clients = delta.filter(RealmCollection.CLIENTS, base.clients, live);
+    this.realmRoles = delta.filter(RealmCollection.REALM_ROLES, base.realmRoles, live);
+    this.clientRoles = delta.filterNested(RealmCollection.CLIENT_ROLES, base.clientRoles, live);
+    this.groups = delta.filter(RealmCollection.GROUPS, base.groups, live);
+    this.users = delta.filter(RealmCollection.USERS, base.users, live);
+    this.serviceAccounts = delta.filter(RealmCollection.SERVICE_ACCOUNTS, base.serviceAccounts, live);
+    this.identityProviders = delta.filter(RealmCollection.IDENTITY_PROVIDERS, base.identityProviders, live);
+    this.identityProviderMappers = delta.filterNested(RealmCollection.IDENTITY_PROVIDER_MAPPERS, base.identityProviderMappers, live);
+    this.flows = delta.filter(RealmCollection.FLOWS, base.flows, live);
+    this.authenticatorConfigs = delta.filter(RealmCollection.AUTHENTICATOR_CONFIGS, base.authenticatorConfigs, live);
+    this.requiredActions = delta.filter(RealmCollection.REQUIRED_ACTIONS, base.requiredActions, live);
+    this.components = delta.filterNested(RealmCollection.COMPONENTS, base.components, live);
+    this.defaultGroups = live || delta.has(RealmCollection.DEFAULT_GROUPS) ? base.defaultGroups : null;
+    this.defaultDefaultClientScopes = live || delta.has(RealmCollection.DEFAULT_SCOPES) ? base.defaultDefaultClientScopes : null;
+    this.defaultOptionalClientScopes = live || delta.has(RealmCollection.DEFAULT_SCOPES) ? base.defaultOptionalClientScopes : null;
+    this.scopeMappings = delta.filter(RealmCollection.SCOPE_MAPPINGS, base.scopeMappings, live);
   }
 
   /** Declared top-level fields that realm-sync ignores. */

@@ -68,4 +68,24 @@ public record RoleRef(String clientId, String name) implements Comparable<RoleRe
   public String toString() {
     return clientId == null ? name : clientId + "/" + name;
   }
+
+  /**
+   * The role mappings an object (user, group) declares: {@code realmRoles} and {@code clientRoles} are managed
+   * independently, each only when declared. Null when neither is.
+   */
+  static Set<RoleRef> declaredMappings(JsonNode object) {
+    if (!object.has("realmRoles") && !object.has("clientRoles")) {
+      return null;
+    }
+    return read(object, "realmRoles", "clientRoles");
+  }
+
+  /** Live role mappings restricted to the kinds (realm, client) the file declares for that object. */
+  static Set<RoleRef> managedOnly(Set<RoleRef> live, JsonNode declared) {
+    boolean realmRoles = declared.has("realmRoles");
+    boolean clientRoles = declared.has("clientRoles");
+    var out = new TreeSet<RoleRef>();
+    live.stream().filter(r -> r.isClientRole() ? clientRoles : realmRoles).forEach(out::add);
+    return out;
+  }
 }

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Sub-components (LDAP mappers and the like), exact per provider type once declared. The same diff serves planning
- * (for a live parent) and converging right after a parent is created (Keycloak may have added defaults).
+ * (for a live parent) and converging right after a parent is created (Keycloak may have added defaults); either
+ * way the changes record the hashes of the secrets they write in the apply context's state.
  */
 final class SubComponents {
   private SubComponents() {}
@@ -26,22 +27,13 @@ final class SubComponents {
     return out;
   }
 
-  static void plan(Planner planner, String ownerKey, String parentId, JsonNode desired, JsonNode live) {
-    changes(planner, ownerKey, parentId, desired, live).forEach(planner::add);
-  }
-
-  static void converge(ApplyContext ctx, Planner planner, String ownerKey, String parentId, JsonNode desired,
-      JsonNode live) {
-    changes(planner, ownerKey, parentId, desired, live).forEach(change -> change.action().run(ctx));
-  }
-
-  private static List<Change> changes(Planner planner, String ownerKey, String parentId, JsonNode desired,
+  static List<Change> changes(SecretPolicy secrets, String ownerKey, String parentId, JsonNode desired,
       JsonNode live) {
     var out = new ArrayList<Change>();
     for (var entry : Json.fields(desired)) {
       String providerType = entry.getKey();
-      Map<String, ObjectNode> wanted = Planner.byComponentKey(providerType, keyed(entry.getValue()));
-      Map<String, ObjectNode> current = Planner.byComponentKey(providerType, keyed(live == null ? null : live.get(providerType)));
+      Map<String, ObjectNode> wanted = ComponentPlanner.byComponentKey(providerType, keyed(entry.getValue()));
+      Map<String, ObjectNode> current = ComponentPlanner.byComponentKey(providerType, keyed(live == null ? null : live.get(providerType)));
       wanted.forEach((childKey, component) -> {
         String key = ownerKey + " > " + childKey;
         ObjectNode existing = current.get(childKey);
@@ -49,24 +41,28 @@ final class SubComponents {
           var body = component.deepCopy();
           body.put("providerType", providerType);
           body.put("parentId", parentId);
-          planner.rememberComponentSecrets(planner.target(), key, component);
-          out.add(Change.create(EntityType.COMPONENT, key, Planner.COMPONENT, ctx -> ctx.api().post("/components", body)));
+          var hashes = PlanContext.componentSecretHashes(secrets, key, component);
+          out.add(Change.create(EntityType.COMPONENT, key, Phase.COMPONENT, ctx -> {
+            ctx.api().post("/components", body);
+            PlanContext.remember(ctx, hashes);
+          }));
           return;
         }
-        var fields = planner.diff(component, existing, EntityType.COMPONENT, key, Set.of("providerType"));
+        var fields = PlanContext.diff(secrets, component, existing, EntityType.COMPONENT, key,
+            Set.of("providerType"));
         if (!fields.isEmpty()) {
           var body = Representations.merged(existing, component, Set.of(), Set.of());
           body.put("providerType", providerType);
           body.put("parentId", parentId);
-          out.add(Change.update(EntityType.COMPONENT, key, fields, Planner.COMPONENT, ctx -> {
+          out.add(Change.update(EntityType.COMPONENT, key, fields, Phase.COMPONENT, ctx -> {
             ctx.api().put("/components/" + Json.text(existing, "id"), body);
-            Planner.rememberHashes(ctx, fields);
+            PlanContext.rememberHashes(ctx, fields);
           }));
         }
       });
       current.forEach((childKey, component) -> {
         if (!wanted.containsKey(childKey)) {
-          out.add(Change.delete(EntityType.COMPONENT, ownerKey + " > " + childKey, Planner.COMPONENT,
+          out.add(Change.delete(EntityType.COMPONENT, ownerKey + " > " + childKey, Phase.COMPONENT,
               ctx -> ctx.api().delete("/components/" + Json.text(component, "id"))));
         }
       });

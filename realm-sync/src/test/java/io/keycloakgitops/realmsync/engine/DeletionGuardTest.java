@@ -16,12 +16,12 @@ class DeletionGuardTest {
   private static Plan plan(int deletes) {
     var changes = new ArrayList<Change>();
     for (int i = 0; i < deletes; i++) {
-      changes.add(Change.delete(EntityType.CLIENT, "client-" + i, Planner.DELETE_CLIENT, ctx -> { }));
+      changes.add(Change.delete(EntityType.CLIENT, "client-" + i, Phase.DELETE_CLIENT, ctx -> { }));
     }
     for (int i = 0; i < 40; i++) {
-      changes.add(Change.create(EntityType.USER, "user-" + i, 10, ctx -> { }));
+      changes.add(Change.create(EntityType.USER, "user-" + i, Phase.USER, ctx -> { }));
     }
-    changes.add(Change.followUp(EntityType.USER, "x", 11, ctx -> { }));
+    changes.add(Change.followUp(EntityType.USER, "x", Phase.USER_PARTS, ctx -> { }));
     return new Plan("demo", true, changes, List.of());
   }
 

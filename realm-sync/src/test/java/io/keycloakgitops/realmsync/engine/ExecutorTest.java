@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExecutorTest {
-  private static Change bulkCreate(EntityType type, String key, int phase, List<String> ran) {
+  private static Change bulkCreate(EntityType type, String key, Phase phase, List<String> ran) {
     return Change.create(type, key, phase, ctx -> {
       ran.add(key);
       ctx.api().post("/" + type.label(), Json.object());
@@ -19,10 +19,10 @@ class ExecutorTest {
     var ran = new ArrayList<String>();
     var changes = new ArrayList<Change>();
     for (int i = 0; i < 3; i++) {
-      changes.add(bulkCreate(EntityType.USER, "u" + i, Planner.USER, ran));
-      changes.add(Change.followUp(EntityType.USER, "u" + i, Planner.USER_PARTS, ctx -> ran.add("roles")));
+      changes.add(bulkCreate(EntityType.USER, "u" + i, Phase.USER, ran));
+      changes.add(Change.followUp(EntityType.USER, "u" + i, Phase.USER_PARTS, ctx -> ran.add("roles")));
     }
-    changes.add(bulkCreate(EntityType.CLIENT, "c0", Planner.CLIENT, ran));
+    changes.add(bulkCreate(EntityType.CLIENT, "c0", Phase.CLIENT, ran));
     var api = new RecordingApi();
     var outcome = Executor.run(new Plan("test", true, changes, List.of()),
         new ApplyContext(api, SyncState.empty(), SyncState.empty(), null), 3);
@@ -38,9 +38,9 @@ class ExecutorTest {
     var api = new RecordingApi();
     api.failOn = "PUT /b";
     var changes = List.of(
-        Change.update(EntityType.CLIENT, "a", List.of(), Planner.CLIENT, ctx -> ctx.api().put("/a", Json.object())),
-        Change.update(EntityType.CLIENT, "b", List.of(), Planner.CLIENT, ctx -> ctx.api().put("/b", Json.object())),
-        Change.update(EntityType.CLIENT, "c", List.of(), Planner.CLIENT, ctx -> ctx.api().put("/c", Json.object())));
+        Change.update(EntityType.CLIENT, "a", List.of(), Phase.CLIENT, ctx -> ctx.api().put("/a", Json.object())),
+        Change.update(EntityType.CLIENT, "b", List.of(), Phase.CLIENT, ctx -> ctx.api().put("/b", Json.object())),
+        Change.update(EntityType.CLIENT, "c", List.of(), Phase.CLIENT, ctx -> ctx.api().put("/c", Json.object())));
     var outcome = Executor.run(new Plan("test", true, changes, List.of()),
         new ApplyContext(api, SyncState.empty(), SyncState.empty(), null), 10);
     assertThat(outcome.ok()).isFalse();
@@ -68,7 +68,7 @@ class ExecutorTest {
     var target = SyncState.empty();
     target.own("git:test", EntityType.CLIENT, List.of("web"));
     var ctx = new ApplyContext(api, SyncState.empty(), target, null);
-    var settings = Change.update(EntityType.REALM, "test", List.of(), Planner.REALM_EARLY,
+    var settings = Change.update(EntityType.REALM, "test", List.of(), Phase.REALM_EARLY,
         c -> c.putRealm(Json.object().put("displayName", "x"), null));
     var outcome = Executor.run(new Plan("test", true, List.of(settings), List.of()), ctx, 10);
     assertThat(api.calls).containsExactly("PUT ");
@@ -77,8 +77,8 @@ class ExecutorTest {
 
     var failing = new RecordingApi();
     failing.failOn = "PUT /clients";
-    var created = Change.create(EntityType.CLIENT, "web", Planner.CLIENT, c -> c.api().post("/clients", Json.object()));
-    var broken = Change.update(EntityType.CLIENT, "web", List.of(), Planner.CLIENT_PARTS,
+    var created = Change.create(EntityType.CLIENT, "web", Phase.CLIENT, c -> c.api().post("/clients", Json.object()));
+    var broken = Change.update(EntityType.CLIENT, "web", List.of(), Phase.CLIENT_PARTS,
         c -> c.api().put("/clients/x", Json.object()));
     var failed = Executor.run(new Plan("test", true, List.of(created, broken), List.of()),
         new ApplyContext(failing, SyncState.empty(), target.copy(), null), 10);

@@ -19,7 +19,7 @@ class PlanPrinterTest {
     var fields = List.of(new FieldChange("secret", Json.NODES.textNode("old-secret"), Json.NODES.textNode("new-secret"), true),
         new FieldChange("description", null, Json.NODES.textNode("token is from-placeholder-123"), false),
         new FieldChange("rootUrl", Json.NODES.textNode("https://a"), Json.NODES.textNode("https://b"), false));
-    var plan = new Plan("demo", true, List.of(Change.update(EntityType.CLIENT, "web", fields, 30, ctx -> { })),
+    var plan = new Plan("demo", true, List.of(Change.update(EntityType.CLIENT, "web", fields, Phase.CLIENT, ctx -> { })),
         List.of("kept something"));
     String text = PlanPrinter.text(plan, SECRETS);
     String json = Json.write(PlanPrinter.json(plan, SECRETS));
@@ -50,7 +50,7 @@ class PlanPrinterTest {
   @MethodSource("nested")
   void sensitiveKeysAreMaskedAtEveryDepth(String field, String value, String visible) {
     var after = Json.read(value.replace('\'', '"'));
-    var change = Change.update(EntityType.REALM, "demo", List.of(new FieldChange(field, null, after, false)), 1, ctx -> { });
+    var change = Change.update(EntityType.REALM, "demo", List.of(new FieldChange(field, null, after, false)), Phase.REALM_EARLY, ctx -> { });
     var plan = new Plan("demo", true, List.of(change), List.of());
     String text = PlanPrinter.text(plan, SECRETS);
     String json = Json.write(PlanPrinter.json(plan, SECRETS));
@@ -66,11 +66,11 @@ class PlanPrinterTest {
   @Test
   void markdownPutsTheGuardAndDeletionsFirstThenGroupsByTypeAndEndsWithWarnings() {
     var plan = new Plan("demo", true, List.of(
-        Change.create(EntityType.CLIENT, "web", 30, ctx -> { }),
-        Change.update(EntityType.GROUP, "staff", List.of(new FieldChange("attributes.team", null, Json.NODES.textNode("a"), false)), 40, ctx -> { }),
-        Change.delete(EntityType.CLIENT, "old-1", 90, ctx -> { }),
-        Change.delete(EntityType.GROUP, "old-2", 90, ctx -> { }),
-        Change.create(EntityType.CLIENT, "api", 30, ctx -> { })), List.of("flow browser is bound: left alone"));
+        Change.create(EntityType.CLIENT, "web", Phase.CLIENT, ctx -> { }),
+        Change.update(EntityType.GROUP, "staff", List.of(new FieldChange("attributes.team", null, Json.NODES.textNode("a"), false)), Phase.GROUP, ctx -> { }),
+        Change.delete(EntityType.CLIENT, "old-1", Phase.DELETE_CLIENT, ctx -> { }),
+        Change.delete(EntityType.GROUP, "old-2", Phase.DELETE_GROUP, ctx -> { }),
+        Change.create(EntityType.CLIENT, "api", Phase.CLIENT, ctx -> { })), List.of("flow browser is bound: left alone"));
     String markdown = PlanPrinter.markdown(plan, SECRETS, new DeletionGuard(1, false));
     assertThat(markdown).contains("| create | update | delete |\n|---:|---:|---:|\n| 2 | 1 | 2 |");
     assertThat(markdown.indexOf("**Deletion guard:** realm demo: stopped before writing anything: 2 objects"))

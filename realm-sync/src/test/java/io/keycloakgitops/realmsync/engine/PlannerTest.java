@@ -196,7 +196,7 @@ class PlannerTest {
       assertThat(change.detail()).isEqualTo("with 1 subgroup");
       assertThat(change.bulk().representation().at("/subGroups/0/path").asText()).isEqualTo("/staff/admins");
     });
-    assertThat(plan.changes()).anyMatch(c -> c.followUp() && c.phase() == Planner.GROUP_ROLES);
+    assertThat(plan.changes()).anyMatch(c -> c.followUp() && c.phase() == Phase.GROUP_ROLES);
   }
 
   @Test
