@@ -20,7 +20,7 @@ public final class Compare {
       "composite", "builtIn", "topLevel", "autheticatorFlow", "path", "serviceAccountClientId", "types");
   /** Fields whose objects are free-form data maps: their keys are data, so {@link #VOLATILE} does not apply. */
   static final Set<String> DATA_MAPS = Set.of("attributes", "config", "smtpServer", "browserSecurityHeaders",
-      "authenticationFlowBindingOverrides");
+      "authenticationFlowBindingOverrides", "localizationTexts");
 
   /**
    * How one kind of object is compared: {@code skip} are its top-level fields handled elsewhere (sub-objects),

@@ -29,6 +29,8 @@ public enum EntityType {
   COMPONENT("component", true),
   AUTHORIZATION("authorization", false),
   SCOPE_MAPPING("scope-mapping", false),
+  ORGANIZATION("organization", true),
+  LOCALIZATION_TEXTS("localization-texts", false),
   SYNC_STATE("sync-state", false),
   /** A partialImport request creating many objects at once. */
   BULK("partial-import", false);

@@ -7,6 +7,9 @@ import java.util.Set;
 
 /** Identity providers by alias, and their mappers (exact per provider the file declares or lists mappers for). */
 final class IdentityProviderPlanner {
+  /** The organization a provider belongs to is linked from the organization's side, by alias. */
+  private static final Set<String> ORGANIZATION_LINK = Set.of("organizationId");
+
   private final PlanContext plan;
   private final RealmModel desired;
   private final RealmModel live;
@@ -30,7 +33,7 @@ final class IdentityProviderPlanner {
     desired.identityProviders.forEach((alias, idp) -> {
       ObjectNode current = liveIdps.get(alias);
       if (current == null) {
-        var body = idp.deepCopy();
+        var body = Json.without(idp, ORGANIZATION_LINK);
         var hashes = plan.createdSecretHashes(EntityType.IDENTITY_PROVIDER, alias, idp);
         plan.add(Change.create(EntityType.IDENTITY_PROVIDER, alias, Phase.IDP, ctx -> {
           ctx.api().post("/identity-provider/instances", body);
@@ -38,9 +41,10 @@ final class IdentityProviderPlanner {
         }));
         return;
       }
-      var fields = plan.diff(idp, current, EntityType.IDENTITY_PROVIDER, alias, Set.of());
+      var fields = plan.diff(idp, current, EntityType.IDENTITY_PROVIDER, alias, ORGANIZATION_LINK);
       if (!fields.isEmpty()) {
-        var body = Representations.merged(current, idp, Set.of(), Set.of());
+        // The live link stays in the body: the organization's side manages it.
+        var body = Representations.merged(current, Json.without(idp, ORGANIZATION_LINK), Set.of(), Set.of());
         plan.add(Change.update(EntityType.IDENTITY_PROVIDER, alias, fields, Phase.IDP, ctx -> {
           ctx.api().put("/identity-provider/instances/" + Paths.segment(alias), body);
           PlanContext.rememberHashes(ctx, fields);

@@ -41,6 +41,8 @@ public final class Planner {
     new DefaultGroupsPlanner(plan).plan();
     new UserPlanner(plan).plan();
     new IdentityProviderPlanner(plan).plan();
+    new OrganizationPlanner(plan).plan();
+    new LocalizationPlanner(plan).plan();
     new RequiredActionPlanner(plan).plan();
     new ComponentPlanner(plan).plan();
     new ScopeMappingPlanner(plan).plan();

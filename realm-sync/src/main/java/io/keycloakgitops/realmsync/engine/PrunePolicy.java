@@ -1,5 +1,6 @@
 package io.keycloakgitops.realmsync.engine;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +37,8 @@ public final class PrunePolicy {
       }
       EntityType type = EntityType.byLabel(parts[0].trim()).filter(EntityType::prunable)
           .orElseThrow(() -> new IllegalArgumentException("prune policy: unknown type '" + parts[0].trim()
-              + "' (one of realm, client-scope, flow, client, role, client-role, group, user, identity-provider, component)"));
+              + "' (one of " + String.join(", ", Arrays.stream(EntityType.values()).filter(EntityType::prunable)
+              .map(EntityType::label).toList()) + ")"));
       Mode mode = switch (parts[1].trim().toLowerCase(Locale.ROOT)) {
         case "full" -> Mode.FULL;
         case "no-delete" -> Mode.NO_DELETE;

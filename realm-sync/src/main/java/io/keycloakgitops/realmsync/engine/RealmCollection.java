@@ -33,6 +33,11 @@ public enum RealmCollection {
   COMPONENTS("components", EntityType.COMPONENT, Keying.BY_OWNER, m -> m.components, "components"),
   SCOPE_MAPPINGS("scopeMappings", EntityType.SCOPE_MAPPING, Keying.BY_KEY, m -> m.scopeMappings, "scopeMappings",
       "clientScopeMappings"),
+  /** By name, with their domains, identity-provider links and members. */
+  ORGANIZATIONS("organizations", EntityType.ORGANIZATION, Keying.BY_KEY, m -> m.organizations, "organizations"),
+  /** By locale: key to text. */
+  LOCALIZATION_TEXTS("localizationTexts", EntityType.LOCALIZATION_TEXTS, Keying.BY_KEY, m -> m.localizationTexts,
+      "localizationTexts"),
   FLOWS("flows", EntityType.FLOW, Keying.WHOLE, m -> m.flows, "authenticationFlows"),
   AUTHENTICATOR_CONFIGS("authenticatorConfigs", EntityType.AUTHENTICATOR_CONFIG, Keying.WHOLE,
       m -> m.authenticatorConfigs, "authenticatorConfig"),

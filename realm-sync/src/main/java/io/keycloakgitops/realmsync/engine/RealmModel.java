@@ -1,7 +1,10 @@
 package io.keycloakgitops.realmsync.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +22,7 @@ public final class RealmModel {
   /** Top-level realm fields that are collections handled object by object, not realm settings. */
   public static final Set<String> COLLECTIONS = RealmCollection.realmFields();
   /** Declared realm fields realm-sync does not manage; a plan warns about them. */
-  public static final Set<String> UNSUPPORTED = Set.of("organizations", "localizationTexts", "federatedUsers",
+  public static final Set<String> UNSUPPORTED = Set.of("federatedUsers",
       "clientTemplates", "applications", "oauthClients", "applicationScopeMappings", "social", "socialProviders",
       "protocolMappers");
   public static final String CLIENT_OWNER = "client:";
@@ -50,6 +53,10 @@ public final class RealmModel {
   public final List<String> defaultGroups;
   public final List<String> defaultDefaultClientScopes;
   public final List<String> defaultOptionalClientScopes;
+  /** Organizations by name, their domains in name order (the server keeps none). */
+  public final Map<String, ObjectNode> organizations;
+  /** Localization texts by locale: an object of key to text. */
+  public final Map<String, ObjectNode> localizationTexts;
   /** Role scope mappings by owner ({@code client:<clientId>} or {@code client-scope:<name>}). */
   public final Map<String, Set<RoleRef>> scopeMappings;
 
@@ -92,6 +99,8 @@ public final class RealmModel {
         ? Json.strings(rep.get("defaultOptionalClientScopes")) : null;
     this.scopeMappings = rep.has("scopeMappings") || rep.has("clientScopeMappings")
         ? scopeMappings(rep.get("scopeMappings"), rep.get("clientScopeMappings")) : null;
+    this.organizations = rep.has("organizations") ? organizations(rep.get("organizations")) : null;
+    this.localizationTexts = rep.has("localizationTexts") ? localizationTexts(rep.get("localizationTexts")) : null;
   }
 
   public static RealmModel of(ObjectNode rep) {
@@ -124,6 +133,8 @@ public final class RealmModel {
     this.defaultDefaultClientScopes = live || delta.has(RealmCollection.DEFAULT_SCOPES) ? base.defaultDefaultClientScopes : null;
     this.defaultOptionalClientScopes = live || delta.has(RealmCollection.DEFAULT_SCOPES) ? base.defaultOptionalClientScopes : null;
     this.scopeMappings = delta.filter(RealmCollection.SCOPE_MAPPINGS, base.scopeMappings, live);
+    this.organizations = delta.filter(RealmCollection.ORGANIZATIONS, base.organizations, live);
+    this.localizationTexts = delta.filter(RealmCollection.LOCALIZATION_TEXTS, base.localizationTexts, live);
   }
 
   /** Declared top-level fields that realm-sync ignores. */
@@ -142,6 +153,31 @@ public final class RealmModel {
         out.put(key, item);
       }
     }
+    return out;
+  }
+
+  private static Map<String, ObjectNode> organizations(JsonNode organizations) {
+    var out = keyed(organizations, "name");
+    out.replaceAll((name, organization) -> {
+      if (!(organization.get("domains") instanceof ArrayNode domains)) {
+        return organization;
+      }
+      var sorted = organization.deepCopy();
+      var byName = new ArrayList<>(Json.objects(domains));
+      byName.sort(Comparator.comparing(d -> String.valueOf(Json.text(d, "name"))));
+      sorted.set("domains", Json.NODES.arrayNode().addAll(byName));
+      return sorted;
+    });
+    return out;
+  }
+
+  private static Map<String, ObjectNode> localizationTexts(JsonNode texts) {
+    var out = new LinkedHashMap<String, ObjectNode>();
+    Json.fields(texts).forEach(e -> {
+      if (e.getValue() instanceof ObjectNode byKey) {
+        out.put(e.getKey(), byKey);
+      }
+    });
     return out;
   }
 

@@ -36,9 +36,10 @@ public final class Exporter {
   private static final Set<String> KEY_MATERIAL = Set.of("privateKey", "certificate", "secret", "kid", "publicKey");
   /** When the client secret was generated: changes with every secret, says nothing about configuration. */
   private static final String SECRET_ROTATION_TIME = "client.secret.creation.time";
+  private static final String LOCALIZATION_TEXTS = "localizationTexts";
   private static final Map<String, String> COLLECTION_KEYS = Map.of("clients", "clientId", "clientScopes", "name",
       "groups", "name", "users", "username", "identityProviders", "alias", "authenticationFlows", "alias",
-      "authenticatorConfig", "alias", "requiredActions", "alias");
+      "authenticatorConfig", "alias", "requiredActions", "alias", "organizations", "name");
 
   private Exporter() {}
 
@@ -130,15 +131,18 @@ public final class Exporter {
   }
 
   private static boolean isDataMap(String field) {
-    return Set.of("attributes", "config", "smtpServer", "browserSecurityHeaders", "authenticationFlowBindingOverrides")
-        .contains(field);
+    return Set.of("attributes", "config", "smtpServer", "browserSecurityHeaders", "authenticationFlowBindingOverrides",
+        LOCALIZATION_TEXTS).contains(field);
   }
 
-  /** Secrets become {@code **********}: the file then leaves them as they are on the server. */
+  /** Secrets become {@code **********}: the file then leaves them as they are on the server. Texts are not secrets. */
   private static void mask(JsonNode node) {
     if (node instanceof ObjectNode object) {
       object.properties().forEach(e -> {
         JsonNode value = e.getValue();
+        if (e.getKey().equals(LOCALIZATION_TEXTS)) {
+          return;
+        }
         boolean text = value.isTextual() || value.isArray() && value.size() == 1 && value.get(0).isTextual();
         if (text && SecretPolicy.sensitiveName(e.getKey()) && !Representations.masked(value)) {
           e.setValue(value.isArray() ? Json.array(List.of(Json.MASKED)) : TextNode.valueOf(Json.MASKED));
@@ -171,6 +175,11 @@ public final class Exporter {
       }
     }
     Json.objects(rep.get("clientScopes")).forEach(s -> sortBy(s, "protocolMappers", o -> Json.text(o, "name")));
+    for (ObjectNode organization : Json.objects(rep.get("organizations"))) {
+      sortBy(organization, "domains", o -> Json.text(o, "name"));
+      sortBy(organization, "identityProviders", o -> Json.text(o, "alias"));
+      sortBy(organization, "members", o -> Json.text(o, "username"));
+    }
     sortBy(rep, "scopeMappings", Exporter::ownerOf);
     if (rep.get("clientScopeMappings") instanceof ObjectNode mappings) {
       mappings.properties().forEach(e -> sortBy(mappings, e.getKey(), Exporter::ownerOf));

@@ -7,6 +7,7 @@ import io.keycloakgitops.realmsync.engine.Json;
 import io.keycloakgitops.realmsync.engine.Paths;
 import io.keycloakgitops.realmsync.engine.RealmApi;
 import io.keycloakgitops.realmsync.engine.RealmModel;
+import io.keycloakgitops.realmsync.engine.Representations;
 import io.keycloakgitops.realmsync.engine.RoleRef;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,6 +79,10 @@ public final class LiveReader {
         ? api.get("/default-default-client-scopes") : null);
     var optionalScopes = async(() -> spec.wants(d == null ? null : d.defaultOptionalClientScopes)
         ? api.get("/default-optional-client-scopes") : null);
+    // The organization endpoints answer only once the realm enables organizations: until then there are none.
+    var organizations = async(() -> !spec.wants(d == null ? null : d.organizations) ? null
+        : Json.bool(rep, "organizationsEnabled") ? readOrganizations() : Json.array());
+    var localizationTexts = async(() -> spec.wants(d == null ? null : d.localizationTexts) ? readLocalizationTexts() : null);
 
     JsonNode clientList = join(clients);
     clientList.forEach(c -> clientIdByUuid.put(Json.text(c, "id"), Json.text(c, "clientId")));
@@ -132,6 +137,52 @@ public final class LiveReader {
       out.set("defaultOptionalClientScopes", names(join(optionalScopes)));
     }
     readScopeMappings(out, clientList, join(scopes));
+    if (join(organizations) != null) {
+      out.set("organizations", join(organizations));
+    }
+    if (join(localizationTexts) != null) {
+      out.set("localizationTexts", join(localizationTexts));
+    }
+    return out;
+  }
+
+  // ---- organizations and localization texts ------------------------------------------------------------------
+
+  /** Organizations with their identity providers (by alias) and members (username, membership type) as declared. */
+  private ArrayNode readOrganizations() {
+    var organizations = (ArrayNode) paged("/organizations", "briefRepresentation", false);
+    var tasks = new ArrayList<Supplier<Void>>();
+    for (ObjectNode organization : Json.objects(organizations)) {
+      String base = "/organizations/" + Json.text(organization, "id");
+      String name = Json.text(organization, "name");
+      if (spec.declaresPart(d == null ? null : d.organizations, name, "identityProviders")) {
+        tasks.add(() -> {
+          organization.set("identityProviders", Json.array().addAll(Json.objects(api.get(base + "/identity-providers"))
+              .stream().map(idp -> Representations.only(idp, "alias")).toList()));
+          return null;
+        });
+      }
+      if (spec.declaresPart(d == null ? null : d.organizations, name, "members")) {
+        tasks.add(() -> {
+          organization.set("members", Json.array().addAll(Json.objects(paged(base + "/members")).stream()
+              .map(member -> Representations.only(member, "id", "username", "membershipType")).toList()));
+          return null;
+        });
+      }
+    }
+    all(tasks);
+    return organizations;
+  }
+
+  /** Per realm-specific locale, its texts. */
+  private ObjectNode readLocalizationTexts() {
+    var locales = Json.strings(api.get("/localization"));
+    var texts = all(locales.stream().<Supplier<JsonNode>>map(locale -> () -> api.get("/localization/"
+        + Paths.segment(locale))).toList());
+    var out = Json.object();
+    for (int i = 0; i < locales.size(); i++) {
+      out.set(locales.get(i), texts.get(i));
+    }
     return out;
   }
 

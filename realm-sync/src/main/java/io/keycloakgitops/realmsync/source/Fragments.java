@@ -208,6 +208,7 @@ public final class Fragments {
       case USER -> "users";
       case IDENTITY_PROVIDER -> "identityProviders";
       case FLOW -> "authenticationFlows";
+      case ORGANIZATION -> "organizations";
       default -> null;
     };
     if (field != null) {

@@ -33,8 +33,19 @@ class EntityPlannersTest {
           'subComponents':{'%s':[
              {'id':'m1','name':'username','providerId':'user-attribute-ldap-mapper','config':{'ldap.attribute':['uid']}},
              {'id':'m2','name':'stale','providerId':'user-attribute-ldap-mapper','config':{}}]}}]},
-       'scopeMappings':[{'client':'web','roles':['reader']},{'clientScope':'profile','roles':['reader']}]}
+       'scopeMappings':[{'client':'web','roles':['reader']},{'clientScope':'profile','roles':['reader']}],
+       'organizationsEnabled':true,
+       'users':[{'id':'u1','username':'alice'},{'id':'u2','username':'bob'}],
+       'identityProviders':[{'alias':'corp','providerId':'oidc','organizationId':'o1'}],
+       'organizations':[{'id':'o1','name':'acme','alias':'acme','enabled':true,
+          'domains':[{'name':'b.com','verified':false},{'name':'acme.com','verified':false}],
+          'identityProviders':[{'alias':'corp'}],
+          'members':[{'id':'u1','username':'alice','membershipType':'UNMANAGED'},
+                     {'id':'u3','username':'carol','membershipType':'MANAGED'}]}],
+       'localizationTexts':{'en':{'greeting':'Hello','farewell':'Bye'},'de':{'greeting':'Hallo'}}}
       """.formatted(STORAGE, MAPPER);
+  private static final String ACME = "'name':'acme','domains':[{'name':'acme.com'},{'name':'b.com'}],"
+      + "'identityProviders':[{'alias':'corp'}]";
 
   /** A plan for {@code desired} against {@link #LIVE}, run against a recording API. */
   private record Applied(Plan plan, List<String> calls, SyncState state) {}
@@ -182,5 +193,68 @@ class EntityPlannersTest {
     var applied = apply("{'realm':'test','clients':[{'clientId':'api','authorizationSettings':{"
         + "'allowRemoteResourceManagement':false,'resources':[{'name':'docs','uris':['/docs']},{'name':'old'}]}}]}");
     assertThat(applied.plan().changes()).isEmpty();
+  }
+
+  static Stream<Arguments> organizations() {
+    return Stream.of(
+        Arguments.of("as exported (domains in any order, a managed member not listed)",
+            "{" + ACME + ",'members':[{'username':'Alice','membershipType':'UNMANAGED'}]}", List.of(), List.of()),
+        Arguments.of("links not declared are left alone", "{'name':'acme'}", List.of(), List.of()),
+        Arguments.of("a setting changed", "{'name':'acme','description':'Acme Inc.'}",
+            List.of("~ organization \"acme\""), List.of("PUT /organizations/o1")),
+        Arguments.of("a member replaced and the provider unlinked",
+            "{'name':'acme','identityProviders':[],'members':[{'username':'bob'}]}",
+            List.of("~ organization \"acme\""), List.of("DELETE /organizations/o1/identity-providers/corp",
+                "DELETE /organizations/o1/members/u1", "POST /organizations/o1/members")),
+        Arguments.of("a new one, with its links", "{'name':'beta','domains':[{'name':'beta.com'}],"
+            + "'identityProviders':[{'alias':'corp'}],'members':[{'username':'bob'}]}",
+            List.of("+ organization \"beta\""), List.of("POST /organizations", "POST /organizations/id-1/identity-providers",
+                "POST /organizations/id-1/members")));
+  }
+
+  /** The organization that is not declared (acme, in the last case) is not owned here, so it stays. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void organizations(String name, String organization, List<String> changes, List<String> calls) {
+    var applied = apply("{'realm':'test','organizations':[" + organization + "]}");
+    assertThat(describe(applied.plan())).containsExactlyElementsOf(changes);
+    assertThat(applied.calls()).containsExactlyElementsOf(calls);
+  }
+
+  @Test
+  void anOwnedOrganizationTheFileDropsIsDeletedBeforeItsProvider() {
+    var persisted = SyncState.empty();
+    persisted.own(SOURCE, EntityType.ORGANIZATION, List.of("acme"));
+    persisted.own(SOURCE, EntityType.IDENTITY_PROVIDER, List.of("corp"));
+    var applied = apply("{'realm':'test','organizations':[],'identityProviders':[]}", persisted);
+    assertThat(applied.calls()).containsExactly("DELETE /organizations/o1", "DELETE /identity-provider/instances/corp");
+  }
+
+  @Test
+  void aProviderLinkedToAnOrganizationIsNotChangedByTheExportedOrganizationId() {
+    var applied = apply("{'realm':'test','identityProviders':[{'alias':'corp','providerId':'oidc',"
+        + "'organizationId':'id-from-another-server'}]}");
+    assertThat(applied.plan().changes()).isEmpty();
+  }
+
+  static Stream<Arguments> localizationTexts() {
+    return Stream.of(
+        Arguments.of("{'en':{'greeting':'Hello','farewell':'Bye'},'de':{'greeting':'Hallo'}}", List.of(), List.of()),
+        Arguments.of("{'en':{'greeting':'Hi','farewell':'Bye','new':'New'},'de':{'greeting':'Hallo'}}",
+            List.of("~ localization-texts \"en\""), List.of("POST /localization/en")),
+        Arguments.of("{'en':{'greeting':'Hello'},'de':{'greeting':'Hallo'}}",
+            List.of("~ localization-texts \"en\""), List.of("DELETE /localization/en/farewell")),
+        Arguments.of("{'en':{'greeting':'Hello','farewell':'Bye'},'fr':{'greeting':'Salut'}}",
+            List.of("+ localization-texts \"fr\"", "- localization-texts \"de\""),
+            List.of("POST /localization/fr", "DELETE /localization/de")));
+  }
+
+  /** Exact per locale once declared: changed and new texts in one write, dropped keys and locales deleted. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void localizationTexts(String texts, List<String> changes, List<String> calls) {
+    var applied = apply("{'realm':'test','localizationTexts':" + texts + "}");
+    assertThat(describe(applied.plan())).containsExactlyElementsOf(changes);
+    assertThat(applied.calls()).containsExactlyElementsOf(calls);
   }
 }
