@@ -35,12 +35,17 @@ public final class Fragments {
   public static final String REQUIRED_ACTION = EntityType.REQUIRED_ACTION.label();
   public static final String COMPONENT = EntityType.COMPONENT.label();
   public static final String SCOPE_MAPPING = EntityType.SCOPE_MAPPING.label();
+  public static final String ORGANIZATION = EntityType.ORGANIZATION.label();
+  public static final String LOCALIZATION_TEXTS = EntityType.LOCALIZATION_TEXTS.label();
 
   /** Top-level arrays whose items are appended when merging. */
   private static final Set<String> ARRAYS = Set.of("clients", "clientScopes", "users", "groups", "identityProviders",
-      "identityProviderMappers", "authenticationFlows", "authenticatorConfig", "requiredActions", "scopeMappings");
+      "identityProviderMappers", "authenticationFlows", "authenticatorConfig", "requiredActions", "scopeMappings",
+      "organizations");
   /** Top-level maps of arrays ({@code roles.client}, components by type, client scope mappings by client). */
   private static final Set<String> MAPS_OF_ARRAYS = Set.of("components", "clientScopeMappings");
+  /** Top-level maps whose entries are added when merging (localization texts by locale). */
+  private static final Set<String> MAPS = Set.of("localizationTexts");
 
   private Fragments() {}
 
@@ -101,6 +106,8 @@ public final class Fragments {
       model.scopeMappings.keySet().forEach(owner -> out.add(new Declared(SCOPE_MAPPING,
           owner.substring(owner.indexOf(':') + 1), owner, null)));
     }
+    named(out, ORGANIZATION, model.organizations, true);
+    named(out, LOCALIZATION_TEXTS, model.localizationTexts, false);
     return out;
   }
 
@@ -147,6 +154,8 @@ public final class Fragments {
         } else if (MAPS_OF_ARRAYS.contains(field) && value.isObject()) {
           ObjectNode target = merged.has(field) && merged.get(field).isObject() ? (ObjectNode) merged.get(field) : merged.putObject(field);
           value.properties().forEach(inner -> append(target, inner.getKey(), inner.getValue()));
+        } else if (MAPS.contains(field) && value.isObject()) {
+          (merged.get(field) instanceof ObjectNode target ? target : merged.putObject(field)).setAll((ObjectNode) value.deepCopy());
         } else if (field.equals("roles") && value.isObject()) {
           ObjectNode roles = merged.has("roles") && merged.get("roles").isObject() ? (ObjectNode) merged.get("roles") : merged.putObject("roles");
           if (value.has("realm")) {

@@ -35,7 +35,7 @@ public record Tenancy(List<Grant> grants) {
   public static final Set<String> KINDS = Set.of(Fragments.REALM, Fragments.CLIENT, Fragments.CLIENT_ROLE,
       Fragments.ROLE, Fragments.GROUP, Fragments.USER, Fragments.IDENTITY_PROVIDER, Fragments.IDENTITY_PROVIDER_MAPPER,
       Fragments.CLIENT_SCOPE, Fragments.FLOW, Fragments.AUTHENTICATOR_CONFIG, Fragments.REQUIRED_ACTION,
-      Fragments.COMPONENT, Fragments.SCOPE_MAPPING);
+      Fragments.COMPONENT, Fragments.SCOPE_MAPPING, Fragments.ORGANIZATION, Fragments.LOCALIZATION_TEXTS);
   /** Every file may declare whole realms: the behaviour without a tenancy file. */
   public static final Tenancy OPEN = new Tenancy(List.of(new Grant(List.of("**"), List.of("*"), null, null)));
 

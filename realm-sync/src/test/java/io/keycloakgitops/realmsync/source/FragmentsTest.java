@@ -39,7 +39,10 @@ class FragmentsTest {
         Arguments.of("{\"authenticationFlows\":[{\"alias\":\"f\"}]}", "{\"authenticationFlows\":[{\"alias\":\"f\"}]}", "flow \"f\""),
         Arguments.of("{\"clientScopes\":[{\"name\":\"s\"}]}", "{\"clientScopes\":[{\"name\":\"s\"}]}", "client-scope \"s\""),
         Arguments.of("{\"components\":{\"t\":[{\"name\":\"c\"}]}}", "{\"components\":{\"t\":[{\"name\":\"c\"}]}}", "component \"t/c\""),
-        Arguments.of("{\"requiredActions\":[{\"alias\":\"x\"}]}", "{\"requiredActions\":[{\"alias\":\"x\"}]}", "required-action \"x\""));
+        Arguments.of("{\"requiredActions\":[{\"alias\":\"x\"}]}", "{\"requiredActions\":[{\"alias\":\"x\"}]}", "required-action \"x\""),
+        Arguments.of("{\"organizations\":[{\"name\":\"o\"}]}", "{\"organizations\":[{\"name\":\"o\"}]}", "organization \"o\""),
+        Arguments.of("{\"localizationTexts\":{\"en\":{}}}", "{\"localizationTexts\":{\"en\":{}}}", "localization-texts \"en\""),
+        Arguments.of("{\"localizationTexts\":{\"en\":{}}}", "{\"localizationTexts\":{\"de\":{}}}", null));
   }
 
   @ParameterizedTest
@@ -119,5 +122,25 @@ class FragmentsTest {
     var files = new Fragments.Provenance(Map.of("a.json", Map.of()), Set.of("b.json"), List.of());
     assertThat(Fragments.declareRemoved(rep, recorded, files)).isFalse();
     assertThat(rep.size()).isZero();
+  }
+
+  /** Each locale of either file survives the merge; organizations are appended like other arrays. */
+  @Test
+  void localizationTextsMergeByLocaleAndOrganizationsAppend() {
+    var merged = Fragments.merge(rep("{\"realm\":\"acme\",\"localizationTexts\":{\"en\":{\"a\":\"A\"}},"
+        + "\"organizations\":[{\"name\":\"o1\"}]}"), List.of(rep("{\"realm\":\"acme\",\"localizationTexts\":"
+        + "{\"de\":{\"a\":\"Ä\"}},\"organizations\":[{\"name\":\"o2\"}]}")));
+    assertThat(merged.get("localizationTexts").properties()).extracting(Map.Entry::getKey).containsExactly("en", "de");
+    assertThat(merged.get("organizations")).hasSize(2);
+  }
+
+  /** Tenancy grants see organizations and localization texts like any other object. */
+  @Test
+  void organizationsAndLocalesAreDeclaredObjects() {
+    var declared = Fragments.declared(rep("{\"realm\":\"acme\",\"organizations\":[{\"name\":\"o1\"}],"
+        + "\"localizationTexts\":{\"en\":{\"a\":\"A\"}}}"));
+    assertThat(declared).extracting(Object::toString).containsExactly("organization \"o1\"", "localization-texts \"en\"");
+    assertThat(Fragments.ownedKeys(rep("{\"realm\":\"acme\",\"organizations\":[{\"name\":\"o1\"}]}")))
+        .containsEntry("organization", Set.of("o1"));
   }
 }
