@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -125,7 +126,7 @@ final class OrganizationPlanner {
     for (ObjectNode item : Json.objects(array)) {
       String key = Json.text(item, field);
       if (key != null) {
-        out.put(field.equals("username") ? key.toLowerCase(java.util.Locale.ROOT) : key, item);
+        out.put(field.equals("username") ? key.toLowerCase(Locale.ROOT) : key, item);
       }
     }
     return out;

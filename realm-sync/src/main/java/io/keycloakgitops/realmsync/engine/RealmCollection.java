@@ -14,35 +14,42 @@ import java.util.function.Function;
  * source owns once declared.
  */
 public enum RealmCollection {
-  CLIENT_SCOPES("clientScopes", EntityType.CLIENT_SCOPE, Keying.BY_KEY, m -> m.clientScopes, "clientScopes"),
-  CLIENTS("clients", EntityType.CLIENT, Keying.BY_KEY, m -> m.clients, "clients"),
-  REALM_ROLES("realmRoles", EntityType.ROLE, Keying.BY_KEY, m -> m.realmRoles, "roles"),
+  CLIENT_SCOPES("clientScopes", EntityType.CLIENT_SCOPE, Keying.BY_KEY, "name", m -> m.clientScopes, "clientScopes"),
+  CLIENTS("clients", EntityType.CLIENT, Keying.BY_KEY, "clientId", m -> m.clients, "clients"),
+  REALM_ROLES("realmRoles", EntityType.ROLE, Keying.BY_KEY, "name", m -> m.realmRoles, "roles"),
   /** By clientId, then role name. */
-  CLIENT_ROLES("clientRoles", EntityType.CLIENT_ROLE, Keying.BY_OWNER, m -> m.clientRoles, "roles"),
-  GROUPS("groups", EntityType.GROUP, Keying.BY_KEY, m -> m.groups, "groups"),
-  USERS("users", EntityType.USER, Keying.BY_KEY, m -> m.users, "users"),
-  SERVICE_ACCOUNTS("serviceAccounts", EntityType.SERVICE_ACCOUNT, Keying.BY_KEY, m -> m.serviceAccounts, "users"),
-  IDENTITY_PROVIDERS("identityProviders", EntityType.IDENTITY_PROVIDER, Keying.BY_KEY, m -> m.identityProviders,
-      "identityProviders"),
+  CLIENT_ROLES("clientRoles", EntityType.CLIENT_ROLE, Keying.BY_OWNER, "name", m -> m.clientRoles, "roles"),
+  /** By path; the file nests them by name. */
+  GROUPS("groups", EntityType.GROUP, Keying.BY_KEY, "name", m -> m.groups, "groups"),
+  /** By lower-case username. */
+  USERS("users", EntityType.USER, Keying.BY_KEY, "username", m -> m.users, "users"),
+  /** By the clientId they belong to. */
+  SERVICE_ACCOUNTS("serviceAccounts", EntityType.SERVICE_ACCOUNT, Keying.BY_KEY, "serviceAccountClientId",
+      m -> m.serviceAccounts, "users"),
+  IDENTITY_PROVIDERS("identityProviders", EntityType.IDENTITY_PROVIDER, Keying.BY_KEY, "alias",
+      m -> m.identityProviders, "identityProviders"),
   /** By provider alias, then mapper name; exact for every provider the file names. */
   IDENTITY_PROVIDER_MAPPERS("identityProviderMappers", EntityType.IDENTITY_PROVIDER_MAPPER, Keying.BY_OWNER_EXACT,
-      m -> m.identityProviderMappers, "identityProviderMappers"),
-  REQUIRED_ACTIONS("requiredActions", EntityType.REQUIRED_ACTION, Keying.BY_KEY, m -> m.requiredActions,
+      "name", m -> m.identityProviderMappers, "identityProviderMappers"),
+  REQUIRED_ACTIONS("requiredActions", EntityType.REQUIRED_ACTION, Keying.BY_KEY, "alias", m -> m.requiredActions,
       "requiredActions"),
-  /** By provider type, then name (sub-components stay inside their parent). */
-  COMPONENTS("components", EntityType.COMPONENT, Keying.BY_OWNER, m -> m.components, "components"),
-  SCOPE_MAPPINGS("scopeMappings", EntityType.SCOPE_MAPPING, Keying.BY_KEY, m -> m.scopeMappings, "scopeMappings",
-      "clientScopeMappings"),
+  /** By provider type, then name and sub-type (sub-components stay inside their parent). */
+  COMPONENTS("components", EntityType.COMPONENT, Keying.BY_OWNER, "name", m -> m.components, "components"),
+  /** By owner: {@code client:<clientId>} or {@code client-scope:<name>}. */
+  SCOPE_MAPPINGS("scopeMappings", EntityType.SCOPE_MAPPING, Keying.BY_KEY, null, m -> m.scopeMappings,
+      "scopeMappings", "clientScopeMappings"),
   /** By name, with their domains, identity-provider links and members. */
-  ORGANIZATIONS("organizations", EntityType.ORGANIZATION, Keying.BY_KEY, m -> m.organizations, "organizations"),
+  ORGANIZATIONS("organizations", EntityType.ORGANIZATION, Keying.BY_KEY, "name", m -> m.organizations,
+      "organizations"),
   /** By locale: key to text. */
-  LOCALIZATION_TEXTS("localizationTexts", EntityType.LOCALIZATION_TEXTS, Keying.BY_KEY, m -> m.localizationTexts,
-      "localizationTexts"),
-  FLOWS("flows", EntityType.FLOW, Keying.WHOLE, m -> m.flows, "authenticationFlows"),
-  AUTHENTICATOR_CONFIGS("authenticatorConfigs", EntityType.AUTHENTICATOR_CONFIG, Keying.WHOLE,
+  LOCALIZATION_TEXTS("localizationTexts", EntityType.LOCALIZATION_TEXTS, Keying.BY_KEY, null,
+      m -> m.localizationTexts, "localizationTexts"),
+  FLOWS("flows", EntityType.FLOW, Keying.WHOLE, "alias", m -> m.flows, "authenticationFlows"),
+  AUTHENTICATOR_CONFIGS("authenticatorConfigs", EntityType.AUTHENTICATOR_CONFIG, Keying.WHOLE, "alias",
       m -> m.authenticatorConfigs, "authenticatorConfig"),
-  DEFAULT_GROUPS("defaultGroups", EntityType.DEFAULT_GROUPS, Keying.WHOLE, m -> m.defaultGroups, "defaultGroups"),
-  DEFAULT_SCOPES("defaultScopes", EntityType.DEFAULT_CLIENT_SCOPES, Keying.WHOLE,
+  DEFAULT_GROUPS("defaultGroups", EntityType.DEFAULT_GROUPS, Keying.WHOLE, null, m -> m.defaultGroups,
+      "defaultGroups"),
+  DEFAULT_SCOPES("defaultScopes", EntityType.DEFAULT_CLIENT_SCOPES, Keying.WHOLE, null,
       m -> m.defaultDefaultClientScopes == null && m.defaultOptionalClientScopes == null ? null
           : Arrays.asList(m.defaultDefaultClientScopes, m.defaultOptionalClientScopes),
       "defaultDefaultClientScopes", "defaultOptionalClientScopes");
@@ -60,13 +67,16 @@ public enum RealmCollection {
   private final String key;
   private final EntityType type;
   private final Keying keying;
+  private final String keyField;
   private final Function<RealmModel, Object> read;
   private final List<String> jsonKeys;
 
-  RealmCollection(String key, EntityType type, Keying keying, Function<RealmModel, Object> read, String... jsonKeys) {
+  RealmCollection(String key, EntityType type, Keying keying, String keyField, Function<RealmModel, Object> read,
+      String... jsonKeys) {
     this.key = key;
     this.type = type;
     this.keying = keying;
+    this.keyField = keyField;
     this.read = read;
     this.jsonKeys = List.of(jsonKeys);
   }
@@ -82,6 +92,11 @@ public enum RealmCollection {
 
   public Keying keying() {
     return keying;
+  }
+
+  /** The field that names an object in the file (null where objects are not named by one field). */
+  public String keyField() {
+    return keyField;
   }
 
   /** The realm-file fields this collection is read from. */

@@ -65,10 +65,10 @@ public final class RealmModel {
     this.id = Json.text(rep, "id");
     this.settings = Json.without(rep, COLLECTIONS);
     this.settings.remove(UNSUPPORTED);
-    this.clientScopes = keyed(rep.get("clientScopes"), "name");
-    this.clients = keyed(rep.get("clients"), "clientId");
+    this.clientScopes = keyed(rep, RealmCollection.CLIENT_SCOPES);
+    this.clients = keyed(rep, RealmCollection.CLIENTS);
     JsonNode roles = rep.get("roles");
-    this.realmRoles = roles == null ? null : keyed(roles.get("realm"), "name");
+    this.realmRoles = roles == null ? null : keyed(roles.get("realm"), RealmCollection.REALM_ROLES.keyField());
     this.clientRoles = roles == null || roles.get("client") == null ? null : byClient(roles.get("client"));
     this.groups = rep.has("groups") ? flattenGroups(rep.get("groups")) : null;
     if (rep.has("users")) {
@@ -86,11 +86,11 @@ public final class RealmModel {
       this.users = null;
       this.serviceAccounts = null;
     }
-    this.identityProviders = keyed(rep.get("identityProviders"), "alias");
+    this.identityProviders = keyed(rep, RealmCollection.IDENTITY_PROVIDERS);
     this.identityProviderMappers = rep.has("identityProviderMappers") ? idpMappers(rep.get("identityProviderMappers")) : null;
-    this.flows = keyed(rep.get("authenticationFlows"), "alias");
-    this.authenticatorConfigs = keyed(rep.get("authenticatorConfig"), "alias");
-    this.requiredActions = keyed(rep.get("requiredActions"), "alias");
+    this.flows = keyed(rep, RealmCollection.FLOWS);
+    this.authenticatorConfigs = keyed(rep, RealmCollection.AUTHENTICATOR_CONFIGS);
+    this.requiredActions = keyed(rep, RealmCollection.REQUIRED_ACTIONS);
     this.components = rep.has("components") ? componentsByType(rep.get("components")) : null;
     this.defaultGroups = rep.has("defaultGroups") ? Json.strings(rep.get("defaultGroups")) : null;
     this.defaultDefaultClientScopes = rep.has("defaultDefaultClientScopes")
@@ -142,6 +142,11 @@ public final class RealmModel {
     return UNSUPPORTED.stream().filter(rep::has).sorted().toList();
   }
 
+  /** A collection read from its one array field, by its key field. */
+  private static Map<String, ObjectNode> keyed(ObjectNode rep, RealmCollection collection) {
+    return keyed(rep.get(collection.jsonKeys().get(0)), collection.keyField());
+  }
+
   private static Map<String, ObjectNode> keyed(JsonNode array, String keyField) {
     if (array == null || array.isNull()) {
       return null;
@@ -157,7 +162,7 @@ public final class RealmModel {
   }
 
   private static Map<String, ObjectNode> organizations(JsonNode organizations) {
-    var out = keyed(organizations, "name");
+    var out = keyed(organizations, RealmCollection.ORGANIZATIONS.keyField());
     out.replaceAll((name, organization) -> {
       if (!(organization.get("domains") instanceof ArrayNode domains)) {
         return organization;

@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.keycloakgitops.realmsync.engine.BuiltIns;
 import io.keycloakgitops.realmsync.engine.Json;
 import io.keycloakgitops.realmsync.engine.RealmApi;
+import io.keycloakgitops.realmsync.engine.RealmCollection;
 import io.keycloakgitops.realmsync.engine.Representations;
 import io.keycloakgitops.realmsync.engine.SecretPolicy;
 import io.keycloakgitops.realmsync.engine.SyncState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
@@ -37,9 +37,6 @@ public final class Exporter {
   /** When the client secret was generated: changes with every secret, says nothing about configuration. */
   private static final String SECRET_ROTATION_TIME = "client.secret.creation.time";
   private static final String LOCALIZATION_TEXTS = "localizationTexts";
-  private static final Map<String, String> COLLECTION_KEYS = Map.of("clients", "clientId", "clientScopes", "name",
-      "groups", "name", "users", "username", "identityProviders", "alias", "authenticationFlows", "alias",
-      "authenticatorConfig", "alias", "requiredActions", "alias", "organizations", "name");
 
   private Exporter() {}
 
@@ -156,7 +153,12 @@ public final class Exporter {
   }
 
   private static void sortCollections(ObjectNode rep) {
-    COLLECTION_KEYS.forEach((field, key) -> sortBy(rep, field, o -> Json.text(o, key)));
+    for (RealmCollection collection : RealmCollection.values()) {
+      // Service accounts share the users array, which is in username order.
+      if (collection.keyField() != null && collection != RealmCollection.SERVICE_ACCOUNTS) {
+        sortBy(rep, collection.jsonKeys().get(0), o -> Json.text(o, collection.keyField()));
+      }
+    }
     sortBy(rep, "identityProviderMappers", o -> Json.text(o, "identityProviderAlias") + "/" + Json.text(o, "name"));
     if (rep.get("roles") instanceof ObjectNode roles) {
       sortBy(roles, "realm", o -> Json.text(o, "name"));
@@ -273,8 +275,8 @@ public final class Exporter {
       }
     }
     // Fresh-object defaults also apply to objects of collections a new realm has none of (groups, users, IdPs).
-    stripFresh(out, "identityProviders", defaults.fresh("identityProvider"));
-    stripFresh(out, "users", defaults.fresh("user"));
+    stripFresh(out, RealmCollection.IDENTITY_PROVIDERS, defaults.fresh("identityProvider"));
+    stripFresh(out, RealmCollection.USERS, defaults.fresh("user"));
     List.of("clients", "clientScopes", "authenticationFlows", "authenticatorConfig", "requiredActions", "users",
         "identityProviders", "identityProviderMappers", "groups", "scopeMappings", "defaultGroups").forEach(f -> dropIfEmpty(out, f));
     return (ObjectNode) Json.canonical(out);
@@ -338,10 +340,9 @@ public final class Exporter {
     rep.set(field, kept);
   }
 
-  private static void stripFresh(ObjectNode rep, String field, ObjectNode fresh) {
+  private static void stripFresh(ObjectNode rep, RealmCollection collection, ObjectNode fresh) {
     if (fresh != null) {
-      String keyField = COLLECTION_KEYS.get(field);
-      Json.objects(rep.get(field)).forEach(o -> stripFields(o, fresh, keyField));
+      Json.objects(rep.get(collection.jsonKeys().get(0))).forEach(o -> stripFields(o, fresh, collection.keyField()));
     }
   }
 

@@ -84,4 +84,15 @@ class IncrementalTest {
     var delta = Incremental.between(RealmModel.of(json(BEFORE)), RealmModel.of(json(BEFORE)));
     assertThat(delta.size()).isZero();
   }
+
+  @Test
+  void organizationsAndLocalesAreTrackedOneByOne() {
+    String before = "{'realm':'t','organizations':[{'name':'a'},{'name':'b'}],"
+        + "'localizationTexts':{'en':{'k':'v'},'de':{'k':'w'}}}";
+    String after = before.replace("{'name':'b'}", "{'name':'b','description':'B'}").replace("'k':'w'", "'k':'x'");
+    var delta = Incremental.between(RealmModel.of(json(before)), RealmModel.of(json(after)));
+    var restricted = Incremental.restrict(RealmModel.of(json(after)), delta);
+    assertThat(restricted.organizations).containsOnlyKeys("b");
+    assertThat(restricted.localizationTexts).containsOnlyKeys("de");
+  }
 }
