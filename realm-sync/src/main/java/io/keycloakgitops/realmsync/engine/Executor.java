@@ -144,15 +144,32 @@ public final class Executor {
   private void partialImport(List<Change> bulk) {
     var sizer = new BatchSizer();
     for (int from = 0; from < bulk.size(); ) {
-      int to = Math.min(bulk.size(), from + sizer.next());
+      int to = from;
+      int objects = 0;
+      while (to < bulk.size() && (to == from || objects + objects(bulk.get(to)) <= sizer.next())) {
+        objects += objects(bulk.get(to++));
+      }
       long start = System.nanoTime();
       importBatch(bulk.subList(from, to));
-      sizer.measured(to - from, java.time.Duration.ofNanos(System.nanoTime() - start));
+      sizer.measured(objects, java.time.Duration.ofNanos(System.nanoTime() - start));
       var byType = new LinkedHashMap<EntityType, Integer>();
       bulk.subList(from, to).forEach(c -> byType.merge(c.type(), 1, Integer::sum));
       byType.forEach(this::done);
       from = to;
     }
+  }
+
+  /** Objects one bulk item creates: a top-level group brings its whole tree. */
+  private static int objects(Change change) {
+    return objects(change.bulk().representation());
+  }
+
+  private static int objects(JsonNode representation) {
+    int n = 1;
+    for (JsonNode child : representation.path("subGroups")) {
+      n += objects(child);
+    }
+    return n;
   }
 
   private void done(EntityType type, int n) {

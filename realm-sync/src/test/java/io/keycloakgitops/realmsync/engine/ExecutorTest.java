@@ -103,4 +103,23 @@ class ExecutorTest {
         .as("a fast first batch lets the next one double").containsExactly(200, 250);
     assertThat(progress).containsExactly("client 1/1", "user 200/450", "user 450/450");
   }
+
+  @Test
+  void aGroupTreeCountsWithAllItsSubgroupsWhenBatchesAreSized() {
+    var changes = new ArrayList<Change>();
+    for (int i = 0; i < 3; i++) {
+      var tree = Json.object().put("name", "dept-" + i);
+      var subGroups = tree.putArray("subGroups");
+      for (int j = 0; j < 99; j++) {
+        subGroups.addObject().put("name", "team-" + j);
+      }
+      changes.add(Change.create(EntityType.GROUP, "/dept-" + i, Planner.GROUP, ctx -> {})
+          .withBulk(new Change.BulkItem("groups", null, tree)));
+    }
+    var api = new RecordingApi();
+    Executor.run(new Plan("test", true, changes, List.of()),
+        new ApplyContext(api, SyncState.empty(), SyncState.empty(), null), 3);
+    assertThat(api.jsonPosts).extracting(body -> body.get("groups").size())
+        .as("two trees of 100 groups fill the first batch of 200").containsExactly(2, 1);
+  }
 }
