@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * What one CLI run cost, written as JSON to the file named by {@code REALM_SYNC_STATS} (for benchmarks and
- * capacity planning): admin requests by kind, the slowest request, peak heap and peak resident memory.
+ * capacity planning): admin requests by kind, the slowest request, CPU time, peak heap and peak resident memory.
  */
 final class RunStats {
   static final String ENV = "REALM_SYNC_STATS";
@@ -31,6 +31,9 @@ final class RunStats {
     long heap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
         .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     out.put("peakHeapBytes", heap);
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      out.put("cpuMillis", os.getProcessCpuTime() / 1_000_000);
+    }
     out.put("peakRssBytes", peakRss());
     return out;
   }

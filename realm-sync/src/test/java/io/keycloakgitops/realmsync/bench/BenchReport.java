@@ -20,10 +20,10 @@ final class BenchReport {
   static final String ONE_CHANGE = "one-change `apply` (one client's rootUrl)";
 
   /** One measurement: seconds, admin requests, and for a CLI process its peak heap and RSS and slowest request. */
-  record Sample(double seconds, long reads, long writes, long heapBytes, long rssBytes, String slowest) {
+  record Sample(double seconds, long cpuMillis, long reads, long writes, long heapBytes, long rssBytes, String slowest) {
     @Override
     public String toString() {
-      return "%.2f s, %d reads, %d writes%s".formatted(seconds, reads, writes,
+      return "%.2f s (CPU %.2f s), %d reads, %d writes%s".formatted(seconds, cpuMillis / 1000.0, reads, writes,
           heapBytes < 0 ? "" : ", heap %d MiB, RSS %d MiB".formatted(heapBytes >> 20, rssBytes >> 20));
     }
   }
@@ -35,6 +35,7 @@ final class BenchReport {
     final Map<String, Sample> service = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
     Sample nativeImport;
+    String noOpProfile;
 
     Result(Workloads workload) {
       this.workload = workload;
@@ -58,59 +59,78 @@ final class BenchReport {
     return sorted.get(sorted.size() / 2);
   }
 
-  String section() {
-    var out = new StringBuilder();
-    out.append(BEGIN).append("\n\n## At scale: W1, R200, W10 (issue 12)\n\n");
-    out.append("Measured %s by `scripts/bench-realm-sync.sh %s` on %d CPUs (load average %s at the end; other builds"
-        .formatted(LocalDate.now(), String.join(" ", results.stream().map(r -> r.workload.name()).toList()),
-            Runtime.getRuntime().availableProcessors(), loadAverage()))
-        .append(" shared the CPUs during the run), Java ").append(System.getProperty("java.version"))
-        .append(", Keycloak 26.5.6 `start-dev` (in-memory H2) on the same machine.\n\n");
-    out.append("| Workload | Step | CLI process (JVM start included) | Warm service | Goal |\n|---|---|---|---|---|\n");
-    for (Result r : results) {
-      String w = "**" + r.workload.name() + "**";
-      double nativeSeconds = r.nativeImport == null ? Double.NaN : r.nativeImport.seconds();
-      out.append("| %s | Keycloak's own import (`POST /admin/realms`%s) | %s | | — |\n".formatted(w,
-          r.workload.realms > 1 ? " × " + r.workload.realms : "",
-          r.nativeImport == null ? "not measured" : "%.2f s".formatted(nativeSeconds)));
-      Sample cold = r.cli.get(COLD);
-      out.append(row(w, COLD, cli(cold) + (cold == null || Double.isNaN(nativeSeconds) ? ""
-          : " = **%.2f× native**".formatted(cold.seconds() / nativeSeconds)), "", "≤ 1.1× native"));
-      out.append(row(w, NOOP_PLAN, cli(r.cli.get(NOOP_PLAN)), "", goal(r.workload, "noop")));
-      out.append(row(w, NOOP_PLAN_NO_CDS, cli(r.cli.get(NOOP_PLAN_NO_CDS)), "", "(for comparison)"));
-      out.append(row(w, NOOP_APPLY, cli(r.cli.get(NOOP_APPLY)), service(r.service.get(NOOP_APPLY)),
-          goal(r.workload, "noop") + serviceGoal(r.workload, "noop")));
-      out.append(row(w, ONE_CHANGE, cli(r.cli.get(ONE_CHANGE)), service(r.service.get(ONE_CHANGE)),
-          goal(r.workload, "one") + serviceGoal(r.workload, "one")));
-      var slowest = r.cli.values().stream().filter(s -> s.slowest() != null).map(s -> s.slowest()).toList();
-      out.append(row(w, "slowest admin request per CLI step", String.join("; ", slowest), "", "≤ 30 s"));
-      for (String note : r.notes) {
-        out.append(row(w, "note", note, "", ""));
-      }
+  /** The block of one workload, between its own markers so that runs of other workloads keep theirs. */
+  static String block(Result r) {
+    var out = new StringBuilder(blockBegin(r.workload)).append('\n');
+    out.append("\n### %s: %s\n\n".formatted(r.workload.name(), r.workload.description));
+    out.append("Measured %s on %d CPUs, load average %s at the end (the CPUs were shared with other builds and their"
+        .formatted(LocalDate.now(), Runtime.getRuntime().availableProcessors(), loadAverage()))
+        .append(" Keycloak servers during the run: wall times are inflated; CPU is realm-sync's own CPU time).\n\n");
+    out.append("| Step | CLI process (JVM start included) | Warm service | Goal |\n|---|---|---|---|\n");
+    double nativeSeconds = r.nativeImport == null ? Double.NaN : r.nativeImport.seconds();
+    out.append(row("Keycloak's own import (`POST /admin/realms`%s)".formatted(r.workload.realms > 1 ? " × " + r.workload.realms : ""),
+        r.nativeImport == null ? "not measured" : "%.2f s".formatted(nativeSeconds), "", "—"));
+    Sample cold = r.cli.get(COLD);
+    out.append(row(COLD, cli(cold) + (cold == null || Double.isNaN(nativeSeconds) ? ""
+        : " = **%.2f× native**".formatted(cold.seconds() / nativeSeconds)), "", "≤ 1.1× native"));
+    out.append(row(NOOP_PLAN, cli(r.cli.get(NOOP_PLAN)), "", goal(r.workload, "noop")));
+    out.append(row(NOOP_PLAN_NO_CDS, cli(r.cli.get(NOOP_PLAN_NO_CDS)), "", "(for comparison)"));
+    out.append(row(NOOP_APPLY, cli(r.cli.get(NOOP_APPLY)), service(r.service.get(NOOP_APPLY)),
+        goal(r.workload, "noop") + serviceGoal(r.workload, "noop")));
+    out.append(row(ONE_CHANGE, cli(r.cli.get(ONE_CHANGE)), service(r.service.get(ONE_CHANGE)),
+        goal(r.workload, "one") + serviceGoal(r.workload, "one")));
+    var slowest = r.cli.entrySet().stream().filter(e -> e.getValue().slowest() != null)
+        .map(e -> e.getKey() + ": " + e.getValue().slowest()).toList();
+    out.append(row("slowest admin request", String.join("; ", slowest), "", "≤ 30 s"));
+    for (String note : r.notes) {
+      out.append(row("note", note, "", ""));
     }
+    if (r.noOpProfile != null) {
+      out.append("\nRequest profile of the no-op `plan` (admin requests by kind): ").append(r.noOpProfile).append('\n');
+    }
+    return out.append('\n').append(blockEnd(r.workload)).append('\n').toString();
+  }
+
+  private static String blockBegin(Workloads w) {
+    return "<!-- scale " + w.name() + ": begin -->";
+  }
+
+  private static String blockEnd(Workloads w) {
+    return "<!-- scale " + w.name() + ": end -->";
+  }
+
+  /** The whole section: how it is measured, then a block per workload (this run's, or kept from the file). */
+  static String section(String previous, List<Result> results) {
+    var out = new StringBuilder(BEGIN).append("\n\n## At scale: W1, R200, W10 (issue 12)\n");
     out.append("""
 
-        Workloads (generated by `Workloads` in realm-sync/src/test/java/io/keycloakgitops/realmsync/bench):
-        """);
-    for (Result r : results) {
-      out.append("- ").append(r.workload.name()).append(": ").append(r.workload.description).append(".\n");
-    }
-    out.append("""
-
-        How it is measured (`ScaleBenchmark`, same run, same server):
+        Run: `scripts/bench-realm-sync.sh [W1] [R200] [W10]` (default all three) — `ScaleBenchmark` in
+        realm-sync/src/test/java/io/keycloakgitops/realmsync/bench, on the test harness's Keycloak 26.5.6 `start-dev`
+        (in-memory H2) on the same machine, Java %s. Each workload is measured in one run:
         - Keycloak's own import posts each file as a new realm (under another name), timed; those realms are deleted
           before realm-sync runs, so both start from the same server state.
         - CLI process: a fresh `java -XX:SharedArchiveFile=~/.cache/keycloak-gitops/realm-sync.jsa
-          -XX:+AutoCreateSharedArchive -jar realm-sync.jar <step> --dir ...` per step, timed from start to exit; the
-          archive is trained by one `plan` before the first step. Requests, peak heap and peak RSS come from the
-          process itself (`REALM_SYNC_STATS`); reads/writes are admin API requests counted by a filter on the client.
+          -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off -jar realm-sync.jar <step> --dir ...` per
+          step, timed from start to exit; the class-data archive is trained by one `plan` before the first step (as
+          a CI cache of `~/.cache` keeps it). Requests, CPU time, peak heap and peak RSS come from the process itself
+          (`REALM_SYNC_STATS`); reads/writes are admin API requests counted by a filter on the client.
         - Warm service: the same engine in a long-lived JVM (what `run` does for a drift check and for a new commit):
           no-op = full compare of every realm (median of 3), one change = incremental sync of one edited client
           (median of 3).
-        - Times vary with the load of the machine (2 CPUs shared with other builds and Keycloak itself).
-
-        """).append(END).append('\n');
-    return out.toString();
+        """.formatted(System.getProperty("java.version")));
+    for (Workloads w : Workloads.values()) {
+      var measured = results.stream().filter(r -> r.workload == w).findFirst();
+      if (measured.isPresent()) {
+        out.append('\n').append(block(measured.get()));
+      } else {
+        int begin = previous.indexOf(blockBegin(w));
+        int end = previous.indexOf(blockEnd(w));
+        if (begin >= 0 && end > begin) {
+          out.append('\n').append(previous, begin, end + blockEnd(w).length()).append('\n');
+        }
+      }
+    }
+    return out.append('\n').append(END).append('\n').toString();
   }
 
   void write() throws IOException {
@@ -118,18 +138,18 @@ final class BenchReport {
     int begin = doc.indexOf(BEGIN);
     int end = doc.indexOf(END);
     String updated = begin >= 0 && end > begin
-        ? doc.substring(0, begin) + section() + doc.substring(end + END.length() + 1)
-        : doc + (doc.isEmpty() || doc.endsWith("\n\n") ? "" : "\n") + section();
+        ? doc.substring(0, begin) + section(doc.substring(begin, end), results) + doc.substring(end + END.length() + 1)
+        : doc + (doc.isEmpty() || doc.endsWith("\n\n") ? "" : "\n") + section("", results);
     Files.writeString(file, updated);
   }
 
-  private static String row(String workload, String step, String cli, String service, String goal) {
-    return "| %s | %s | %s | %s | %s |\n".formatted(workload, step, cli, service, goal);
+  private static String row(String step, String cli, String service, String goal) {
+    return "| %s | %s | %s | %s |\n".formatted(step, cli, service, goal);
   }
 
   private static String cli(Sample s) {
-    return s == null ? "not measured" : "%.2f s, %d reads / %d writes, heap %d MiB, RSS %d MiB".formatted(s.seconds(),
-        s.reads(), s.writes(), s.heapBytes() >> 20, s.rssBytes() >> 20);
+    return s == null ? "not measured" : "%.2f s (CPU %.2f s), %d reads / %d writes, heap %d MiB, RSS %d MiB".formatted(
+        s.seconds(), s.cpuMillis() / 1000.0, s.reads(), s.writes(), s.heapBytes() >> 20, s.rssBytes() >> 20);
   }
 
   private static String service(Sample s) {
@@ -147,7 +167,7 @@ final class BenchReport {
   private static String serviceGoal(Workloads w, String step) {
     return switch (w) {
       case W1 -> "noop".equals(step) ? "; service ≤ 1 s" : "; service ≤ 0.2 s";
-      case R200 -> "noop".equals(step) ? "service ≤ 60 s" : "";
+      case R200 -> "noop".equals(step) ? "; service ≤ 60 s" : "";
       case W10 -> "";
     };
   }

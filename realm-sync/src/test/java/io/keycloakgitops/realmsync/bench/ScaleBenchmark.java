@@ -62,7 +62,7 @@ public final class ScaleBenchmark {
         }
         report.add(result);
         report.write();
-        System.out.println(report.section());
+        System.out.println(BenchReport.block(result));
       }
     }
     keycloak.stop();
@@ -133,7 +133,7 @@ public final class ScaleBenchmark {
           admin.realm(nativeName).createRealm(workload.realm(nativeName, 0));
           created.add(nativeName);
         }
-        result.nativeImport = new BenchReport.Sample(seconds(start), 0, admin.counter().writes() - writes, -1, -1, null);
+        result.nativeImport = new BenchReport.Sample(seconds(start), -1, 0, admin.counter().writes() - writes, -1, -1, null);
       } catch (RuntimeException e) {
         result.notes.add("Keycloak's own import failed after " + created.size() + " realm(s) in %.1f s: %s"
             .formatted(seconds(start), e.getMessage()));
@@ -153,7 +153,8 @@ public final class ScaleBenchmark {
     }
 
     private BenchReport.Sample cli(String command) throws IOException, InterruptedException {
-      return runCli(command, List.of("-XX:SharedArchiveFile=" + cdsArchive(), "-XX:+AutoCreateSharedArchive"));
+      return runCli(command, List.of("-XX:SharedArchiveFile=" + cdsArchive(), "-XX:+AutoCreateSharedArchive",
+          "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
     }
 
     private BenchReport.Sample cliWithoutCds(String command) throws IOException, InterruptedException {
@@ -186,10 +187,13 @@ public final class ScaleBenchmark {
         throw new IllegalStateException(command + " exited " + exit + ": " + tail(dir.resolve(command + ".err")));
       }
       JsonNode s = Files.exists(stats) ? Json.read(Files.readString(stats)) : Json.object();
-      var sample = new BenchReport.Sample(seconds, s.path("reads").asLong(-1), s.path("writes").asLong(-1),
+      var sample = new BenchReport.Sample(seconds, s.path("cpuMillis").asLong(-1), s.path("reads").asLong(-1), s.path("writes").asLong(-1),
           s.path("peakHeapBytes").asLong(-1), s.path("peakRssBytes").asLong(-1),
           s.has("slowest") ? s.get("slowest").path("kind").asText() + " " + s.get("slowest").path("millis").asLong() + " ms" : null);
       System.out.printf("%s CLI %s: %s (exit %d)%n", workload, command, sample, exit);
+      if ("plan".equals(command) && exit == 0) {
+        result.noOpProfile = s.path("byKind").toString();
+      }
       return sample;
     }
 
@@ -230,7 +234,7 @@ public final class ScaleBenchmark {
       long writes = admin.counter().writes();
       long start = System.nanoTime();
       work.run();
-      return new BenchReport.Sample(seconds(start), admin.counter().reads() - reads, admin.counter().writes() - writes,
+      return new BenchReport.Sample(seconds(start), -1, admin.counter().reads() - reads, admin.counter().writes() - writes,
           -1, -1, null);
     }
 

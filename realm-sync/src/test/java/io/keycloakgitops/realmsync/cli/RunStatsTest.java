@@ -14,6 +14,7 @@ class RunStatsTest {
     assertThat(stats.get("byKind").size()).isZero();
     assertThat(stats.has("slowest")).as("no request, no slowest").isFalse();
     assertThat(stats.get("peakHeapBytes").asLong()).isPositive();
+    assertThat(stats.get("cpuMillis").asLong()).isPositive();
     assertThat(stats.get("peakRssBytes").asLong()).as("Linux reports VmHWM").isPositive();
   }
 }
