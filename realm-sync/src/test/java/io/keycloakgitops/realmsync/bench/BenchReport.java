@@ -16,6 +16,7 @@ final class BenchReport {
   static final String COLD = "cold apply";
   static final String NOOP_PLAN = "no-op `plan`";
   static final String NOOP_PLAN_NO_CDS = "no-op `plan` without the class-data archive";
+  static final String NOOP_PLAN_C1 = "no-op `plan` with the archive, `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`";
   static final String NOOP_APPLY = "no-op `apply` (full compare)";
   static final String ONE_CHANGE = "one-change `apply` (one client's rootUrl)";
 
@@ -75,6 +76,7 @@ final class BenchReport {
         : " = **%.2f× native**".formatted(cold.seconds() / nativeSeconds)), "", "≤ 1.1× native"));
     out.append(row(NOOP_PLAN, cli(r.cli.get(NOOP_PLAN)), "", goal(r.workload, "noop")));
     out.append(row(NOOP_PLAN_NO_CDS, cli(r.cli.get(NOOP_PLAN_NO_CDS)), "", "(for comparison)"));
+    out.append(row(NOOP_PLAN_C1, cli(r.cli.get(NOOP_PLAN_C1)), "", "(for comparison)"));
     out.append(row(NOOP_APPLY, cli(r.cli.get(NOOP_APPLY)), service(r.service.get(NOOP_APPLY)),
         goal(r.workload, "noop") + serviceGoal(r.workload, "noop")));
     out.append(row(ONE_CHANGE, cli(r.cli.get(ONE_CHANGE)), service(r.service.get(ONE_CHANGE)),
