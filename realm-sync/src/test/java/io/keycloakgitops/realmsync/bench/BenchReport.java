@@ -15,8 +15,7 @@ final class BenchReport {
   static final String END = "<!-- scale benchmark: end -->";
   static final String COLD = "cold apply";
   static final String NOOP_PLAN = "no-op `plan`";
-  static final String NOOP_PLAN_NO_CDS = "no-op `plan` without the class-data archive";
-  static final String NOOP_PLAN_C1 = "no-op `plan` with the archive, `-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`";
+  static final String NOOP_PLAN_PLAIN = "no-op `plan` with a plain `java -jar` (no archive, default JIT and GC)";
   static final String NOOP_APPLY = "no-op `apply` (full compare)";
   static final String ONE_CHANGE = "one-change `apply` (one client's rootUrl)";
 
@@ -66,7 +65,9 @@ final class BenchReport {
     out.append("\n### %s: %s\n\n".formatted(r.workload.name(), r.workload.description));
     out.append("Measured %s on %d CPUs, load average %s at the end (the CPUs were shared with other builds and their"
         .formatted(LocalDate.now(), Runtime.getRuntime().availableProcessors(), loadAverage()))
-        .append(" Keycloak servers during the run: wall times are inflated; CPU is realm-sync's own CPU time).\n\n");
+        .append(" Keycloak servers during the run: wall times are inflated; CPU is realm-sync's own CPU time).")
+        .append(" CLI JVM options: `").append(String.join(" ", ScaleBenchmark.CLI_JVM).replace(System.getProperty("user.home"), "~"))
+        .append("`.\n\n");
     out.append("| Step | CLI process (JVM start included) | Warm service | Goal |\n|---|---|---|---|\n");
     double nativeSeconds = r.nativeImport == null ? Double.NaN : r.nativeImport.seconds();
     out.append(row("Keycloak's own import (`POST /admin/realms`%s)".formatted(r.workload.realms > 1 ? " × " + r.workload.realms : ""),
@@ -75,8 +76,7 @@ final class BenchReport {
     out.append(row(COLD, cli(cold) + (cold == null || Double.isNaN(nativeSeconds) ? ""
         : " = **%.2f× native**".formatted(cold.seconds() / nativeSeconds)), "", "≤ 1.1× native"));
     out.append(row(NOOP_PLAN, cli(r.cli.get(NOOP_PLAN)), "", goal(r.workload, "noop")));
-    out.append(row(NOOP_PLAN_NO_CDS, cli(r.cli.get(NOOP_PLAN_NO_CDS)), "", "(for comparison)"));
-    out.append(row(NOOP_PLAN_C1, cli(r.cli.get(NOOP_PLAN_C1)), "", "(for comparison)"));
+    out.append(row(NOOP_PLAN_PLAIN, cli(r.cli.get(NOOP_PLAN_PLAIN)), "", "(for comparison)"));
     out.append(row(NOOP_APPLY, cli(r.cli.get(NOOP_APPLY)), service(r.service.get(NOOP_APPLY)),
         goal(r.workload, "noop") + serviceGoal(r.workload, "noop")));
     out.append(row(ONE_CHANGE, cli(r.cli.get(ONE_CHANGE)), service(r.service.get(ONE_CHANGE)),
@@ -111,10 +111,9 @@ final class BenchReport {
         (in-memory H2) on the same machine, Java %s. Each workload is measured in one run:
         - Keycloak's own import posts each file as a new realm (under another name), timed; those realms are deleted
           before realm-sync runs, so both start from the same server state.
-        - CLI process: a fresh `java -XX:SharedArchiveFile=~/.cache/keycloak-gitops/realm-sync.jsa
-          -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off -jar realm-sync.jar <step> --dir ...` per
-          step, timed from start to exit; the class-data archive is trained by one `plan` before the first step (as
-          a CI cache of `~/.cache` keeps it). Requests, CPU time, peak heap and peak RSS come from the process itself
+        - CLI process: a fresh `java <options> -jar realm-sync.jar <step> --dir ...` per step, timed from start to
+          exit, with the JVM options recommended for the CLI (docs/realm-sync.md, "Running the CLI fast"); the
+          class-data archive is trained by one `plan` before the first step (as a CI cache of `~/.cache` keeps it). Requests, CPU time, peak heap and peak RSS come from the process itself
           (`REALM_SYNC_STATS`); reads/writes are admin API requests counted by a filter on the client.
         - Warm service: the same engine in a long-lived JVM (what `run` does for a drift check and for a new commit):
           no-op = full compare of every realm (median of 3), one change = incremental sync of one edited client

@@ -33,10 +33,12 @@ import java.util.concurrent.TimeUnit;
 public final class ScaleBenchmark {
   private static final String SOURCE = "bench";
   private static final Duration CLI_LIMIT = Duration.ofMinutes(30);
-  private static final List<String> CDS = List.of("-XX:SharedArchiveFile=" + cdsArchive(), "-XX:+AutoCreateSharedArchive",
-      "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-  /** For a short-lived process: compile with C1 only, one GC thread. */
-  private static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  /**
+   * The JVM options recommended for the CLI (docs/realm-sync.md): a class-data archive kept in ~/.cache, C1 only
+   * and the serial GC — a short-lived process spends its CPU on start-up and C2 compilation otherwise.
+   */
+  static final List<String> CLI_JVM = List.of("-XX:SharedArchiveFile=" + cdsArchive(), "-XX:+AutoCreateSharedArchive",
+      "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   private ScaleBenchmark() {}
 
@@ -109,8 +111,7 @@ public final class ScaleBenchmark {
       result.cli.put(BenchReport.COLD, cli("apply"));
       result.cli.put(BenchReport.NOOP_PLAN, cli("plan"));
       result.cli.put(BenchReport.NOOP_APPLY, cli("apply"));
-      result.cli.put(BenchReport.NOOP_PLAN_NO_CDS, cliWithoutCds("plan"));
-      result.cli.put(BenchReport.NOOP_PLAN_C1, runCli("plan", concat(CDS, QUICK_JVM)));
+      result.cli.put(BenchReport.NOOP_PLAN_PLAIN, runCli("plan", List.of()));
       writeFiles(1);
       result.cli.put(BenchReport.ONE_CHANGE, cli("apply"));
       warmService();
@@ -158,11 +159,7 @@ public final class ScaleBenchmark {
     }
 
     private BenchReport.Sample cli(String command) throws IOException, InterruptedException {
-      return runCli(command, CDS);
-    }
-
-    private BenchReport.Sample cliWithoutCds(String command) throws IOException, InterruptedException {
-      return runCli(command, List.of("-Xshare:off"));
+      return runCli(command, CLI_JVM);
     }
 
     /** A fresh process as CI runs it; the clock covers JVM start to exit. */
@@ -255,12 +252,6 @@ public final class ScaleBenchmark {
   /** Kept across runs so that every CLI step after the first starts from the archive (as a CI cache would). */
   static Path cdsArchive() {
     return Path.of(System.getProperty("user.home"), ".cache", "keycloak-gitops", "realm-sync.jsa");
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    var out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 
   private static RealmSyncer.Outcome checked(RealmSyncer.Outcome outcome) {
