@@ -2,7 +2,8 @@
 # Plans a pull request of a GitOps repository against the live Keycloak and writes the comment body (markdown).
 #
 # Environment:
-#   REALM_SYNC     how to run realm-sync (default: "java -jar realm-sync.jar")
+#   REALM_SYNC     how to run realm-sync (default: java with the options for a short-lived CLI, see docs/realm-sync.md
+#                  "Running the CLI fast", and its class-data archive in ~/.cache/realm-sync: cache that folder)
 #   REPO           the checked-out repository (default: .)
 #   REF            what to plan: a commit, branch or tag (default: the checked-out commit, e.g. the PR merge commit)
 #   REALMS_PATH    folder of realm files in the repository (default: realms)
@@ -19,7 +20,12 @@ set -uo pipefail
 repo=${REPO:-.}
 ref=${REF:-$(git -C "$repo" rev-parse HEAD)}
 comment=${COMMENT_FILE:-realm-sync-plan.md}
-read -r -a realm_sync <<<"${REALM_SYNC:-java -jar realm-sync.jar}"
+if [ -z "${REALM_SYNC:-}" ]; then
+  cache="${XDG_CACHE_HOME:-$HOME/.cache}/realm-sync"
+  mkdir -p "$cache"
+  REALM_SYNC="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile=$cache/realm-sync.jsa -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off -jar realm-sync.jar"
+fi
+read -r -a realm_sync <<<"$REALM_SYNC"
 
 "${realm_sync[@]}" plan --repo "$repo" --ref "$ref" --path "${REALMS_PATH:-realms}" --format markdown >"$comment"
 status=$?

@@ -13,6 +13,7 @@ import io.keycloakgitops.realmsync.engine.Operation;
 import io.keycloakgitops.realmsync.engine.OwnershipKey;
 import io.keycloakgitops.realmsync.engine.Plan;
 import io.keycloakgitops.realmsync.engine.Planner;
+import io.keycloakgitops.realmsync.engine.Progress;
 import io.keycloakgitops.realmsync.engine.PrunePolicy;
 import io.keycloakgitops.realmsync.engine.RealmApi;
 import io.keycloakgitops.realmsync.engine.RealmModel;
@@ -37,6 +38,8 @@ import java.util.Set;
  */
 public final class RealmSyncer {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RealmSyncer.class);
+  /** The phase before any write: reading the live realm and planning. */
+  public static final String READING = "reading live realm";
   /**
    * {@code source} identifies where the files come from ({@link io.keycloakgitops.realmsync.source.SourceIds}),
    * recorded with every object and realm it writes: a source prunes only its own; null until the source is known
@@ -248,15 +251,25 @@ public final class RealmSyncer {
 
   /** Reads, plans and writes; never throws for Keycloak or plan problems, the outcome carries them. */
   public Outcome apply(DesiredRealm desired) {
-    return run(desired, () -> plan(desired));
+    return apply(desired, Progress.NONE);
+  }
+
+  /** As {@link #apply(DesiredRealm)}, telling {@code progress} the phase: reading, then each type written. */
+  public Outcome apply(DesiredRealm desired, Progress progress) {
+    return run(desired, () -> plan(desired), progress);
   }
 
   public Outcome applyIncremental(DesiredRealm desired, DesiredRealm previous) {
-    return run(desired, () -> planIncremental(desired, previous));
+    return applyIncremental(desired, previous, Progress.NONE);
   }
 
-  private Outcome run(DesiredRealm desired, java.util.function.Supplier<Planned> planner) {
+  public Outcome applyIncremental(DesiredRealm desired, DesiredRealm previous, Progress progress) {
+    return run(desired, () -> planIncremental(desired, previous), progress);
+  }
+
+  private Outcome run(DesiredRealm desired, java.util.function.Supplier<Planned> planner, Progress progress) {
     long start = System.nanoTime();
+    progress.update(READING, 0, 0);
     int[] counts = new int[4];
     Map<String, Integer> writes = new HashMap<>();
     Plan first = null;
@@ -267,11 +280,12 @@ public final class RealmSyncer {
       if (stop.isPresent()) {
         throw new DeletionsStopped(stop.get());
       }
-      var outcome = execute(planned);
+      var outcome = execute(planned, progress);
       add(counts, writes, outcome);
       if (outcome.ok() && !planned.plan().realmExists()) {
+        progress.update(READING, 0, 0);
         Planned again = plan(desired);
-        outcome = execute(again);
+        outcome = execute(again, progress);
         add(counts, writes, outcome);
       }
       RuntimeException error = outcome.ok() ? null : describe(outcome, planned.secrets());
@@ -287,7 +301,7 @@ public final class RealmSyncer {
     }
   }
 
-  private Executor.Outcome execute(Planned planned) {
+  private Executor.Outcome execute(Planned planned, Progress progress) {
     if (planned.plan().changes().isEmpty() && planned.target().equals(planned.persisted())) {
       return new Executor.Outcome(0, 0, 0, 0, Map.of(), null, null);
     }
@@ -295,7 +309,7 @@ public final class RealmSyncer {
     JsonNode attributes = planned.liveRep() == null ? null : planned.liveRep().get("attributes");
     var ctx = new ApplyContext(api, planned.persisted(), planned.target().copy(), attributes).seed(planned.live());
     long start = System.nanoTime();
-    var outcome = Executor.run(planned.plan(), ctx, options.bulkThreshold());
+    var outcome = Executor.run(planned.plan(), ctx, options.bulkThreshold(), progress);
     LOG.debug("executed {} changes on realm {} in {} ms: {}", planned.plan().changes().size(), api.realm(),
         millis(start), outcome.writes());
     return outcome;

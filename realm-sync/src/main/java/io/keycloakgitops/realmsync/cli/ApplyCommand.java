@@ -24,7 +24,12 @@ public final class ApplyCommand extends OneShotCommand {
         failed = true;
         continue;
       }
-      RealmSyncer.Outcome outcome = syncer.apply(realm.desired());
+      var progress = TerminalProgress.onTerminal(err(), realm.realm());
+      RealmSyncer.Outcome outcome = progress == null ? syncer.apply(realm.desired())
+          : syncer.apply(realm.desired(), progress);
+      if (progress != null) {
+        progress.end();
+      }
       if (outcome.plan() != null && !outcome.plan().isEmpty()) {
         out().print(PlanPrinter.text(outcome.plan(), new io.keycloakgitops.realmsync.engine.SecretPolicy(
             realm.desired().secretValues(), io.keycloakgitops.realmsync.engine.SyncState.empty(),

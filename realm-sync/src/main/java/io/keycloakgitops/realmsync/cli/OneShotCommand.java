@@ -72,7 +72,9 @@ abstract class OneShotCommand implements Callable<Integer> {
       return 1;
     }
     try (var admin = KeycloakAdmin.connect(keycloak.target(), keycloak.timeouts())) {
-      return run(new RealmSyncer(admin, options), realms);
+      int exit = run(new RealmSyncer(admin, options), realms);
+      RunStats.writeIfAsked(admin.counter(), err);
+      return exit;
     }
   }
 

@@ -35,19 +35,27 @@ public final class Executor {
 
   private final ApplyContext ctx;
   private final int bulkThreshold;
+  private final Progress progress;
+  private final Map<String, int[]> doneOfTotal = new LinkedHashMap<>();
   private final Map<String, Integer> writes = new LinkedHashMap<>();
   private int created;
   private int updated;
   private int deleted;
   private int bookkeeping;
 
-  private Executor(ApplyContext ctx, int bulkThreshold) {
+  private Executor(ApplyContext ctx, int bulkThreshold, Progress progress) {
     this.ctx = ctx;
     this.bulkThreshold = bulkThreshold;
+    this.progress = progress;
   }
 
   public static Outcome run(Plan plan, ApplyContext ctx, int bulkThreshold) {
-    return new Executor(ctx, bulkThreshold).execute(plan);
+    return run(plan, ctx, bulkThreshold, Progress.NONE);
+  }
+
+  /** Runs the plan, telling {@code progress} how many changes of each type are done. */
+  public static Outcome run(Plan plan, ApplyContext ctx, int bulkThreshold, Progress progress) {
+    return new Executor(ctx, bulkThreshold, progress).execute(plan);
   }
 
   /**
@@ -61,6 +69,8 @@ public final class Executor {
     bulkByPhase.values().removeIf(changes -> changes.size() < bulkThreshold);
     var bulkKeys = new java.util.HashSet<String>();
     bulkByPhase.values().forEach(changes -> changes.forEach(c -> bulkKeys.add(c.type() + "\u0000" + c.key())));
+    plan.changes().stream().filter(c -> !c.followUp())
+        .forEach(c -> doneOfTotal.computeIfAbsent(c.type().label(), k -> new int[2])[1]++);
     Change current = null;
     try {
       for (Change change : plan.changes()) {
@@ -87,6 +97,9 @@ public final class Executor {
         } finally {
           count(change.type(), change.op(), ctx.api().writes() - before);
           LOG.trace("{} took {} ms", change.describe(), (System.nanoTime() - start) / 1_000_000);
+        }
+        if (!change.followUp()) {
+          done(change.type(), 1);
         }
       }
       current = null;
@@ -128,7 +141,45 @@ public final class Executor {
     }
   }
 
+  /** Sends the creations in batches sized by a {@link BatchSizer}, so that no request nears a server timeout. */
   private void partialImport(List<Change> bulk) {
+    var sizer = new BatchSizer();
+    for (int from = 0; from < bulk.size(); ) {
+      int to = from;
+      int objects = 0;
+      while (to < bulk.size() && (to == from || objects + objects(bulk.get(to)) <= sizer.next())) {
+        objects += objects(bulk.get(to++));
+      }
+      long start = System.nanoTime();
+      importBatch(bulk.subList(from, to));
+      sizer.measured(objects, java.time.Duration.ofNanos(System.nanoTime() - start));
+      var byType = new LinkedHashMap<EntityType, Integer>();
+      bulk.subList(from, to).forEach(c -> byType.merge(c.type(), 1, Integer::sum));
+      byType.forEach(this::done);
+      from = to;
+    }
+  }
+
+  /** Objects one bulk item creates: a top-level group brings its whole tree. */
+  private static int objects(Change change) {
+    return objects(change.bulk().representation());
+  }
+
+  private static int objects(JsonNode representation) {
+    int n = 1;
+    for (JsonNode child : representation.path("subGroups")) {
+      n += objects(child);
+    }
+    return n;
+  }
+
+  private void done(EntityType type, int n) {
+    int[] counts = doneOfTotal.get(type.label());
+    counts[0] += n;
+    progress.update(type.label(), counts[0], counts[1]);
+  }
+
+  private void importBatch(List<Change> bulk) {
     var body = Json.object();
     body.put("ifResourceExists", "FAIL");
     for (Change change : bulk) {

@@ -45,6 +45,8 @@ import org.keycloak.OAuth2Constants;
  */
 public final class KeycloakAdmin implements AutoCloseable {
   private static final int POOL = 16;
+  /** Parallel reads: enough to hide latency, few enough not to load a busy server. */
+  static final int READ_PARALLELISM = 4;
   private static final Duration LOGOUT_WAIT = Duration.ofSeconds(2);
 
   private final KeycloakTarget target;
@@ -53,6 +55,14 @@ public final class KeycloakAdmin implements AutoCloseable {
   private final BearerAuthFilter auth;
   private final RequestCounter counter = new RequestCounter();
   private final ExecutorService readers;
+  private final Backoff backoff;
+
+  /** The token endpoint refused or failed the login: the request itself was never sent. */
+  static final class LoginFailed extends KeycloakException {
+    LoginFailed(String message, int status, Throwable cause) {
+      super(message, status, cause);
+    }
+  }
 
   /**
    * How long one admin call may wait to connect and for each read: bounded, so that a hung server fails its own
@@ -68,8 +78,9 @@ public final class KeycloakAdmin implements AutoCloseable {
     }
   }
 
-  private KeycloakAdmin(KeycloakTarget target, int readParallelism, Timeouts timeouts) {
+  private KeycloakAdmin(KeycloakTarget target, int readParallelism, Timeouts timeouts, Backoff backoff) {
     this.target = target;
+    this.backoff = backoff;
     ResteasyClientBuilder builder = ResteasyClientClassicProvider.createClientBuilder();
     builder.connectionPoolSize(POOL).maxPooledPerRoute(POOL)
         .connectTimeout(timeouts.connect().toMillis(), TimeUnit.MILLISECONDS)
@@ -104,7 +115,7 @@ public final class KeycloakAdmin implements AutoCloseable {
   }
 
   public static KeycloakAdmin connect(KeycloakTarget target, Timeouts timeouts) {
-    return new KeycloakAdmin(target, 8, timeouts);
+    return new KeycloakAdmin(target, READ_PARALLELISM, timeouts, Backoff.DEFAULT);
   }
 
   public KeycloakTarget target() {
@@ -160,10 +171,16 @@ public final class KeycloakAdmin implements AutoCloseable {
     client.close();
   }
 
+  /**
+   * One admin call. A read, or a call whose login failed (nothing was sent), is retried with {@link Backoff} when
+   * the server answers 5xx: an overloaded Keycloak gets time to recover instead of more load.
+   */
   JsonNode call(String method, URI uri, JsonNode body) {
-    try (Response response = send(method, uri, body)) {
-      return readBody(method, uri, response);
-    }
+    return backoff.call(() -> {
+      try (Response response = send(method, uri, body)) {
+        return readBody(method, uri, response);
+      }
+    }, e -> e instanceof KeycloakException k && k.status() >= 500 && ("GET".equals(method) || k instanceof LoginFailed));
   }
 
   /**
@@ -225,7 +242,7 @@ public final class KeycloakAdmin implements AutoCloseable {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof jakarta.ws.rs.WebApplicationException w) {
         int status = w.getResponse().getStatus();
-        return new KeycloakException(what + " failed: login to realm " + target.authRealm() + " refused (HTTP "
+        return new LoginFailed(what + " failed: login to realm " + target.authRealm() + " refused (HTTP "
             + status + ")", status, e);
       }
       root = t;

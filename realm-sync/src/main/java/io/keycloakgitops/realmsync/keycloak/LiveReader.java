@@ -28,7 +28,6 @@ import java.util.function.Supplier;
  * from whichever side is smaller: per group and per role, or per user.
  */
 public final class LiveReader {
-  private static final int PAGE = 1000;
   private static final Set<String> CHILDLESS_COMPONENT_TYPES = Set.of("org.keycloak.keys.KeyProvider",
       "org.keycloak.services.clientregistration.policy.ClientRegistrationPolicy");
 
@@ -566,12 +565,13 @@ public final class LiveReader {
 
   private JsonNode paged(String path, Object... query) {
     var out = Json.array();
-    for (int first = 0; ; first += PAGE) {
+    int size = spec.pageSize();
+    for (int first = 0; ; first += size) {
       var args = new ArrayList<>(List.of(query));
-      args.addAll(List.of("first", first, "max", PAGE));
+      args.addAll(List.of("first", first, "max", size));
       JsonNode page = api.get(path, args.toArray());
       page.forEach(out::add);
-      if (page.size() < PAGE) {
+      if (page.size() < size) {
         return out;
       }
     }

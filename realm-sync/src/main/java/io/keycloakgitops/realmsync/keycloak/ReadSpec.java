@@ -9,15 +9,28 @@ import java.util.function.Predicate;
 /**
  * What to read of a live realm. Reading is driven by the file: only declared collections are listed, and the
  * expensive per-object parts (role mappings, memberships, composites, executions) only for declared objects that
- * declare those parts. {@link #everything()} reads it all, for export.
+ * declare those parts. {@link #everything()} reads it all, for export. Lists are read {@code pageSize} at a time.
  */
-public record ReadSpec(RealmModel desired, boolean all) {
+public record ReadSpec(RealmModel desired, boolean all, int pageSize) {
+  /** Objects per request of a paged list (users, groups, members): few requests, bounded responses. */
+  public static final int DEFAULT_PAGE_SIZE = 1000;
+
+  public ReadSpec {
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("page size must be positive");
+    }
+  }
+
   public static ReadSpec everything() {
-    return new ReadSpec(null, true);
+    return new ReadSpec(null, true, DEFAULT_PAGE_SIZE);
   }
 
   public static ReadSpec forFile(RealmModel desired) {
-    return new ReadSpec(desired, false);
+    return new ReadSpec(desired, false, DEFAULT_PAGE_SIZE);
+  }
+
+  public ReadSpec withPageSize(int size) {
+    return new ReadSpec(desired, all, size);
   }
 
   /** Whether the collection is read: always for export, else when the file declares it. */

@@ -34,6 +34,7 @@ public final class RealmStatus {
   private Instant lastSuccess;
   private int drift;
   private int consecutiveFailures;
+  private String phase;
 
   public RealmStatus(String realm, String source) {
     this.realm = realm;
@@ -45,8 +46,14 @@ public final class RealmStatus {
     file = fromFile;
   }
 
+  /** Where the apply in progress is, for {@code /status}: {@code users 400/1000}; cleared when it ends. */
+  public synchronized void progress(String phase, int done, int total) {
+    this.phase = total == 0 ? phase : phase + " " + done + "/" + total;
+  }
+
   /** Records an apply (or a failed one) at {@code revision} of content {@code hash}. */
   public synchronized void applied(String revision, String hash, RealmSyncer.Outcome outcome) {
+    phase = null;
     lastSync = Instant.now();
     durationMs = outcome.millis();
     created = outcome.created();
@@ -76,6 +83,7 @@ public final class RealmStatus {
 
   /** A failure before anything could be applied (invalid file, unreachable source or server). */
   public synchronized void failed(String message) {
+    phase = null;
     lastSync = Instant.now();
     result = Result.Failed;
     error = GitSettings.redact(message);
@@ -112,6 +120,7 @@ public final class RealmStatus {
     node.put("lastAttemptedCommit", lastAttemptedCommit);
     node.put("lastAppliedCommit", lastAppliedCommit);
     node.put("result", result.name());
+    node.put("phase", phase);
     node.put("error", error);
     var writes = node.putObject("writes");
     writes.put("created", created);

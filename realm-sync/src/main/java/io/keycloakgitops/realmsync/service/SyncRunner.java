@@ -34,7 +34,8 @@ public final class SyncRunner {
       DesiredRealm previous, Consumer<RealmSyncer.Outcome> onDone) {
     return locked(syncer, desired.name(), () -> {
       status.attempted(revision, desired.path());
-      RealmSyncer.Outcome outcome = previous == null ? syncer.apply(desired) : syncer.applyIncremental(desired, previous);
+      RealmSyncer.Outcome outcome = previous == null ? syncer.apply(desired, status::progress)
+          : syncer.applyIncremental(desired, previous, status::progress);
       status.applied(revision, desired.hash(), outcome);
       metrics.synced(desired.name(), outcome);
       log(desired, revision, outcome, previous != null);
@@ -76,7 +77,7 @@ public final class SyncRunner {
         return nothingWritten;
       }
       status.attempted(revision, desired.path());
-      RealmSyncer.Outcome outcome = syncer.apply(desired);
+      RealmSyncer.Outcome outcome = syncer.apply(desired, status::progress);
       status.applied(revision, desired.hash(), outcome);
       metrics.synced(desired.name(), outcome);
       log(desired, revision, outcome, false);

@@ -85,4 +85,41 @@ class ExecutorTest {
     assertThat(failed.ok()).isFalse();
     assertThat(failing.calls).containsExactly("POST /clients", "PUT ");
   }
+
+  @Test
+  void manyCreationsGoOutInBatchesThatStartAt200AndReportProgressPerType() {
+    var changes = new ArrayList<Change>();
+    for (int i = 0; i < 450; i++) {
+      changes.add(bulkCreate(EntityType.USER, "u" + i, Planner.USER, new ArrayList<>()));
+    }
+    changes.add(Change.update(EntityType.CLIENT, "web", List.of(), Planner.CLIENT, ctx -> ctx.api().put("/c", Json.object())));
+    var api = new RecordingApi();
+    var progress = new ArrayList<String>();
+    var outcome = Executor.run(new Plan("test", true, changes, List.of()),
+        new ApplyContext(api, SyncState.empty(), SyncState.empty(), null), 3,
+        (phase, done, total) -> progress.add(phase + " " + done + "/" + total));
+    assertThat(outcome.ok()).isTrue();
+    assertThat(api.jsonPosts).extracting(body -> body.get("users").size())
+        .as("a fast first batch lets the next one double").containsExactly(200, 250);
+    assertThat(progress).containsExactly("client 1/1", "user 200/450", "user 450/450");
+  }
+
+  @Test
+  void aGroupTreeCountsWithAllItsSubgroupsWhenBatchesAreSized() {
+    var changes = new ArrayList<Change>();
+    for (int i = 0; i < 3; i++) {
+      var tree = Json.object().put("name", "dept-" + i);
+      var subGroups = tree.putArray("subGroups");
+      for (int j = 0; j < 99; j++) {
+        subGroups.addObject().put("name", "team-" + j);
+      }
+      changes.add(Change.create(EntityType.GROUP, "/dept-" + i, Planner.GROUP, ctx -> {})
+          .withBulk(new Change.BulkItem("groups", null, tree)));
+    }
+    var api = new RecordingApi();
+    Executor.run(new Plan("test", true, changes, List.of()),
+        new ApplyContext(api, SyncState.empty(), SyncState.empty(), null), 3);
+    assertThat(api.jsonPosts).extracting(body -> body.get("groups").size())
+        .as("two trees of 100 groups fill the first batch of 200").containsExactly(2, 1);
+  }
 }

@@ -11,6 +11,8 @@ import java.util.Optional;
 final class RecordingApi implements RealmApi {
   final List<String> calls = new ArrayList<>();
   final Map<String, JsonNode> reads = new HashMap<>();
+  /** Bodies of {@code postForJson} calls (partialImport), in order. */
+  final List<JsonNode> jsonPosts = new ArrayList<>();
   String failOn;
   private int writes;
   private int ids;
@@ -33,6 +35,7 @@ final class RecordingApi implements RealmApi {
   @Override
   public JsonNode postForJson(String path, JsonNode body) {
     write("POST " + path);
+    jsonPosts.add(body);
     return Json.object();
   }
 

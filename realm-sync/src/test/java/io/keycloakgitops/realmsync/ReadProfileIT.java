@@ -1,0 +1,70 @@
+package io.keycloakgitops.realmsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
+import io.keycloakgitops.realmsync.keycloak.LiveReader;
+import io.keycloakgitops.realmsync.keycloak.ReadSpec;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request profile of a no-op read of a generated realm (groups, roles, users with memberships): four times the
+ * users cost only the extra pages of the user list, never a request per user.
+ */
+class ReadProfileIT {
+  private static final int PAGE = 50;
+
+  private static ObjectNode realm(String name, int users) {
+    var realm = Json.object().put("realm", name).put("enabled", true);
+    realm.putArray("clients").addObject().put("clientId", "web").put("publicClient", true);
+    var roles = realm.putObject("roles").putArray("realm");
+    var groups = realm.putArray("groups");
+    for (int i = 0; i < 4; i++) {
+      roles.addObject().put("name", "role-" + i);
+      groups.addObject().put("name", "group-" + i).putArray("subGroups").addObject().put("name", "team-" + i);
+    }
+    var list = realm.putArray("users");
+    for (int i = 0; i < users; i++) {
+      var user = list.addObject().put("username", "user-%04d".formatted(i)).put("enabled", true)
+          .put("email", "user-%04d@example.com".formatted(i));
+      user.putArray("groups").add("/group-%d/team-%d".formatted(i % 4, i % 4));
+      user.putArray("realmRoles").add("role-" + i % 4);
+    }
+    return realm;
+  }
+
+  /** Applies the realm, then reads it once more with a connection of its own: requests by kind. */
+  private static Map<String, Long> noOpRead(int users) {
+    String name = It.realmName("profile-" + users);
+    var desired = It.desired(name, Json.write(realm(name, users)));
+    var outcome = It.syncer(It.admin()).apply(desired);
+    assertThat(outcome.ok()).as(String.valueOf(outcome.error())).isTrue();
+    try (var admin = KeycloakAdmin.connect(It.target())) {
+      var live = LiveReader.read(admin.realm(name), admin.readers(), ReadSpec.forFile(desired.model()).withPageSize(PAGE));
+      assertThat(live.get("users")).hasSize(users);
+      return admin.counter().byKind();
+    }
+  }
+
+  @Test
+  void readingFourTimesTheUsersCostsTheirExtraPagesNotARequestPerUser() {
+    var small = noOpRead(40);
+    var large = noOpRead(160);
+    var grown = new HashMap<String, Long>();
+    large.forEach((kind, n) -> {
+      long more = n - small.getOrDefault(kind, 0L);
+      if (more != 0) {
+        grown.put(kind, more);
+      }
+    });
+    // 40 users fit one page of 50; 160 take four (50, 50, 50, 10). So do the members of the realm's default role,
+    // which every user holds; the 40 members of each group still fit one page.
+    assertThat(grown).as("small %s, large %s", small, large)
+        .containsOnly(Map.entry("GET users", 3L), Map.entry("GET roles/*/users", 3L));
+    assertThat(large.keySet()).noneMatch(kind -> kind.startsWith("GET users/"));
+  }
+}

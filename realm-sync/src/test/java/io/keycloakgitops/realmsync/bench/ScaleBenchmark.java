@@ -1,0 +1,272 @@
+package io.keycloakgitops.realmsync.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keycloakgitops.realmsync.RealmSyncer;
+import io.keycloakgitops.realmsync.engine.Executor;
+import io.keycloakgitops.realmsync.engine.Json;
+import io.keycloakgitops.realmsync.engine.OwnershipKey;
+import io.keycloakgitops.realmsync.engine.PrunePolicy;
+import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
+import io.keycloakgitops.realmsync.keycloak.KeycloakTarget;
+import io.keycloakgitops.realmsync.source.DesiredRealm;
+import io.keycloakgitops.realmsync.source.Placeholders;
+import io.keycloakgitops.realmsync.source.RealmDocument;
+import io.keycloakgitops.testsupport.KeycloakServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scale benchmark of issue 12 (prints and records numbers, asserts nothing). For each workload, in one run on
+ * the test harness's Keycloak: Keycloak's own import ({@code POST /admin/realms} of each file), then realm-sync as
+ * a CI job runs it — a fresh {@code java -jar realm-sync.jar} process per step (cold apply, no-op plan, no-op
+ * apply, one-change apply) — and as the warm service does (a long-lived JVM: full no-op sync, one-change
+ * incremental sync). Usage: {@code ScaleBenchmark <output.md> <jar> W1 R200 W10}.
+ */
+public final class ScaleBenchmark {
+  private static final String SOURCE = "bench";
+  private static final Duration CLI_LIMIT = Duration.ofMinutes(30);
+  /**
+   * The JVM options recommended for the CLI (docs/realm-sync.md): a class-data archive kept in ~/.cache, C1 only
+   * and the serial GC — a short-lived process spends its CPU on start-up and C2 compilation otherwise.
+   */
+  static final List<String> CLI_JVM = List.of("-XX:SharedArchiveFile=" + cdsArchive(), "-XX:+AutoCreateSharedArchive",
+      "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+  private ScaleBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Path output = Path.of(args[0]);
+    Path jar = Path.of(args[1]).toAbsolutePath();
+    var workloads = new ArrayList<Workloads>();
+    for (int i = 2; i < args.length; i++) {
+      workloads.add(Workloads.valueOf(args[i]));
+    }
+    if (workloads.isEmpty()) {
+      workloads.addAll(List.of(Workloads.W1, Workloads.R200, Workloads.W10));
+    }
+    var keycloak = KeycloakServer.shared();
+    var target = KeycloakTarget.password(keycloak.baseUrl(), keycloak.adminUser(), keycloak.adminPassword());
+    Path work = Files.createTempDirectory("realm-sync-scale");
+    var report = new BenchReport(output);
+    try (var admin = KeycloakAdmin.connect(target, new KeycloakAdmin.Timeouts(Duration.ofSeconds(5), Duration.ofMinutes(5)))) {
+      for (Workloads workload : workloads) {
+        var run = new WorkloadRun(workload, admin, keycloak, jar, work.resolve(workload.label()));
+        BenchReport.Result result;
+        try {
+          result = run.measure();
+        } catch (RuntimeException | IOException e) {
+          e.printStackTrace();
+          result = run.partial("stopped: " + e.getMessage());
+        }
+        report.add(result);
+        report.write();
+        System.out.println(BenchReport.block(result));
+      }
+    }
+    keycloak.stop();
+  }
+
+  /** One workload measured. */
+  private static final class WorkloadRun {
+    private final Workloads workload;
+    private final KeycloakAdmin admin;
+    private final KeycloakServer keycloak;
+    private final Path jar;
+    private final Path dir;
+    private final Path realmsDir;
+    private final List<String> names;
+    private final BenchReport.Result result;
+
+    WorkloadRun(Workloads workload, KeycloakAdmin admin, KeycloakServer keycloak, Path jar, Path dir) {
+      this.workload = workload;
+      this.admin = admin;
+      this.keycloak = keycloak;
+      this.jar = jar;
+      this.dir = dir;
+      this.realmsDir = dir.resolve("realms");
+      String id = UUID.randomUUID().toString().substring(0, 4);
+      this.names = workload.names("b" + workload.label() + id);
+      this.result = new BenchReport.Result(workload);
+    }
+
+    BenchReport.Result partial(String note) {
+      result.notes.add(note);
+      return result;
+    }
+
+    BenchReport.Result measure() throws IOException, InterruptedException {
+      Files.createDirectories(realmsDir);
+      writeFiles(0);
+      nativeImport();
+      // trains the class-data archive (or refreshes it for a rebuilt jar), as the first CI run with a cache would
+      cli("plan");
+      result.cli.put(BenchReport.COLD, cli("apply"));
+      result.cli.put(BenchReport.NOOP_PLAN, cli("plan"));
+      result.cli.put(BenchReport.NOOP_APPLY, cli("apply"));
+      result.cli.put(BenchReport.NOOP_PLAN_PLAIN, runCli("plan", List.of()));
+      writeFiles(1);
+      result.cli.put(BenchReport.ONE_CHANGE, cli("apply"));
+      warmService();
+      deleteRealms(names);
+      return result;
+    }
+
+    private void writeFiles(int variant) throws IOException {
+      // only the first realm changes between variants: the one-change step
+      for (int i = 0; i < names.size(); i++) {
+        if (variant == 0 || i == 0) {
+          Files.writeString(realmsDir.resolve(names.get(i) + ".json"), Json.writePretty(workload.realm(names.get(i), variant)));
+        }
+      }
+    }
+
+    /** Keycloak's own import of the same files under other names, then those realms are dropped again. */
+    private void nativeImport() {
+      var created = new ArrayList<String>();
+      long start = System.nanoTime();
+      long writes = admin.counter().writes();
+      try {
+        for (String name : names) {
+          String nativeName = name + "-kc";
+          admin.realm(nativeName).createRealm(workload.realm(nativeName, 0));
+          created.add(nativeName);
+        }
+        result.nativeImport = new BenchReport.Sample(seconds(start), -1, 0, admin.counter().writes() - writes, -1, -1, null);
+      } catch (RuntimeException e) {
+        result.notes.add("Keycloak's own import failed after " + created.size() + " realm(s) in %.1f s: %s"
+            .formatted(seconds(start), e.getMessage()));
+      }
+      System.out.printf("%s native import: %s%n", workload, result.nativeImport);
+      deleteRealms(created);
+    }
+
+    private void deleteRealms(List<String> realms) {
+      for (String realm : realms) {
+        try {
+          admin.realm(realm).deleteRealm();
+        } catch (RuntimeException e) {
+          System.out.println("could not delete " + realm + ": " + e.getMessage());
+        }
+      }
+    }
+
+    private BenchReport.Sample cli(String command) throws IOException, InterruptedException {
+      return runCli(command, CLI_JVM);
+    }
+
+    /** A fresh process as CI runs it; the clock covers JVM start to exit. */
+    private BenchReport.Sample runCli(String command, List<String> jvmOptions) throws IOException, InterruptedException {
+      Path stats = dir.resolve("stats.json");
+      Files.deleteIfExists(stats);
+      var argv = new ArrayList<String>();
+      argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      argv.addAll(jvmOptions);
+      argv.addAll(List.of("-jar", jar.toString(), command, "--dir", realmsDir.toString(), "--source-id", SOURCE));
+      var builder = new ProcessBuilder(argv).redirectOutput(dir.resolve(command + ".out").toFile())
+          .redirectError(dir.resolve(command + ".err").toFile());
+      builder.environment().putAll(Map.of("KEYCLOAK_URL", keycloak.baseUrl(), "KEYCLOAK_USER", keycloak.adminUser(),
+          "KEYCLOAK_PASSWORD", keycloak.adminPassword(), "OWNERSHIP_KEY_FILE", ownershipKey().toString(),
+          "REALM_SYNC_STATS", stats.toString(), "KEYCLOAK_READ_TIMEOUT", "300s"));
+      long start = System.nanoTime();
+      var process = builder.start();
+      if (!process.waitFor(CLI_LIMIT.toMinutes(), TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(command + " did not finish in " + CLI_LIMIT);
+      }
+      double seconds = seconds(start);
+      int exit = process.exitValue();
+      boolean ok = exit == 0 || "plan".equals(command) && exit == 2;
+      if (!ok) {
+        throw new IllegalStateException(command + " exited " + exit + ": " + tail(dir.resolve(command + ".err")));
+      }
+      JsonNode s = Files.exists(stats) ? Json.read(Files.readString(stats)) : Json.object();
+      var sample = new BenchReport.Sample(seconds, s.path("cpuMillis").asLong(-1), s.path("reads").asLong(-1), s.path("writes").asLong(-1),
+          s.path("peakHeapBytes").asLong(-1), s.path("peakRssBytes").asLong(-1),
+          s.has("slowest") ? s.get("slowest").path("kind").asText() + " " + s.get("slowest").path("millis").asLong() + " ms" : null);
+      System.out.printf("%s CLI %s: %s (exit %d)%n", workload, command, sample, exit);
+      if ("plan".equals(command) && exit == 0) {
+        result.noOpProfile = s.path("byKind").toString();
+      }
+      return sample;
+    }
+
+    /** A long-lived JVM as the service is: warm, then a full no-op sync and a one-change incremental sync. */
+    private void warmService() {
+      var syncer = new RealmSyncer(admin, new RealmSyncer.Options(PrunePolicy.defaults(), Executor.DEFAULT_BULK_THRESHOLD,
+          SOURCE).withOwnershipKey(OwnershipKey.fromFile(ownershipKey())));
+      var desired = new HashMap<String, DesiredRealm>();
+      for (int i = 0; i < names.size(); i++) {
+        desired.put(names.get(i), desired(names.get(i), i == 0 ? 1 : 0));
+      }
+      syncAll(syncer, desired);
+      var noOps = new ArrayList<BenchReport.Sample>();
+      for (int i = 0; i < 3; i++) {
+        noOps.add(measureService(() -> syncAll(syncer, desired)));
+      }
+      result.service.put(BenchReport.NOOP_APPLY, BenchReport.median(noOps));
+      var changes = new ArrayList<BenchReport.Sample>();
+      String first = names.get(0);
+      var previous = desired.get(first);
+      for (int variant = 2; variant < 5; variant++) {
+        var next = desired(first, variant);
+        var before = previous;
+        changes.add(measureService(() -> checked(syncer.applyIncremental(next, before))));
+        previous = next;
+      }
+      result.service.put(BenchReport.ONE_CHANGE, BenchReport.median(changes));
+      System.out.printf("%s service: no-op %s, one change %s%n", workload, result.service.get(BenchReport.NOOP_APPLY),
+          result.service.get(BenchReport.ONE_CHANGE));
+    }
+
+    private void syncAll(RealmSyncer syncer, Map<String, DesiredRealm> desired) {
+      names.forEach(name -> checked(syncer.apply(desired.get(name))));
+    }
+
+    private BenchReport.Sample measureService(Runnable work) {
+      long reads = admin.counter().reads();
+      long writes = admin.counter().writes();
+      long start = System.nanoTime();
+      work.run();
+      return new BenchReport.Sample(seconds(start), -1, admin.counter().reads() - reads, admin.counter().writes() - writes,
+          -1, -1, null);
+    }
+
+    private DesiredRealm desired(String name, int variant) {
+      return DesiredRealm.load(new RealmDocument(name, name + ".json", Json.write(workload.realm(name, variant))),
+          Placeholders.GitPolicy.defaults().create());
+    }
+
+    private Path ownershipKey() {
+      return dir.resolve("ownership.key");
+    }
+  }
+
+  /** Kept across runs so that every CLI step after the first starts from the archive (as a CI cache would). */
+  static Path cdsArchive() {
+    return Path.of(System.getProperty("user.home"), ".cache", "keycloak-gitops", "realm-sync.jsa");
+  }
+
+  private static RealmSyncer.Outcome checked(RealmSyncer.Outcome outcome) {
+    if (!outcome.ok()) {
+      throw new IllegalStateException(outcome.summary(), outcome.error());
+    }
+    return outcome;
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static String tail(Path file) throws IOException {
+    String text = Files.exists(file) ? Files.readString(file) : "";
+    return text.length() > 2000 ? text.substring(text.length() - 2000) : text;
+  }
+}

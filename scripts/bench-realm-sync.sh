@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The realm-sync scale benchmark (issue 12): runs the workloads given (W1, R200, W10; default all three) side by side
+# with Keycloak's own import on one Keycloak 26.5.6 and writes the table into docs/benchmarks/realm-sync.md.
+#   scripts/bench-realm-sync.sh [W1] [R200] [W10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+use_jdk21
+for workload in "$@"; do
+  case "$workload" in W1|R200|W10) ;; *) echo "error: unknown workload '$workload' (W1, R200, W10)" >&2; exit 1 ;; esac
+done
+dist="${KEYCLOAK_DIST_DIR:-$HOME/.cache/keycloak-gitops/keycloak-26.5.6}"
+[ -d "$dist" ] || { echo "error: no Keycloak distribution at $dist (run the realm-sync ITs once, or set KEYCLOAK_DIST_DIR)" >&2; exit 1; }
+./mvnw -B -q -o -pl realm-sync -am install -DskipTests
+./mvnw -B -q -o -pl realm-sync test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt -Dmdep.includeScope=test
+exec java -Dkeycloak.dist.dir="$dist" \
+  -cp "realm-sync/target/classes:realm-sync/target/test-classes:$(cat realm-sync/target/bench-cp.txt)" \
+  io.keycloakgitops.realmsync.bench.ScaleBenchmark docs/benchmarks/realm-sync.md realm-sync/target/realm-sync.jar "$@"
