@@ -90,9 +90,9 @@ class ExecutorTest {
   void manyCreationsGoOutInBatchesThatStartAt200AndReportProgressPerType() {
     var changes = new ArrayList<Change>();
     for (int i = 0; i < 450; i++) {
-      changes.add(bulkCreate(EntityType.USER, "u" + i, Planner.USER, new ArrayList<>()));
+      changes.add(bulkCreate(EntityType.USER, "u" + i, Phase.USER, new ArrayList<>()));
     }
-    changes.add(Change.update(EntityType.CLIENT, "web", List.of(), Planner.CLIENT, ctx -> ctx.api().put("/c", Json.object())));
+    changes.add(Change.update(EntityType.CLIENT, "web", List.of(), Phase.CLIENT, ctx -> ctx.api().put("/c", Json.object())));
     var api = new RecordingApi();
     var progress = new ArrayList<String>();
     var outcome = Executor.run(new Plan("test", true, changes, List.of()),
@@ -113,7 +113,7 @@ class ExecutorTest {
       for (int j = 0; j < 99; j++) {
         subGroups.addObject().put("name", "team-" + j);
       }
-      changes.add(Change.create(EntityType.GROUP, "/dept-" + i, Planner.GROUP, ctx -> {})
+      changes.add(Change.create(EntityType.GROUP, "/dept-" + i, Phase.GROUP, ctx -> {})
           .withBulk(new Change.BulkItem("groups", null, tree)));
     }
     var api = new RecordingApi();
