@@ -27,22 +27,8 @@ final class FlowPlanner {
     this.live = planner.live();
   }
 
-  /** Flows that are not used as a sub-flow by another flow (or say they are top level). */
   static Set<String> topLevelAliases(Map<String, ObjectNode> flows) {
-    var subFlows = new HashSet<String>();
-    flows.values().forEach(flow -> Json.objects(flow.get("authenticationExecutions")).forEach(e -> {
-      if (Json.text(e, "flowAlias") != null) {
-        subFlows.add(Json.text(e, "flowAlias"));
-      }
-    }));
-    var out = new LinkedHashSet<String>();
-    flows.forEach((alias, flow) -> {
-      JsonNode topLevel = flow.get("topLevel");
-      if (topLevel != null ? topLevel.asBoolean() : !subFlows.contains(alias)) {
-        out.add(alias);
-      }
-    });
-    return out;
+    return RealmModel.topLevelFlowAliases(flows);
   }
 
   void plan() {

@@ -2,6 +2,7 @@ package io.keycloakgitops.realmsync.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,6 +127,24 @@ public final class RealmModel {
     this.defaultDefaultClientScopes = live || delta.has("defaultScopes") ? base.defaultDefaultClientScopes : null;
     this.defaultOptionalClientScopes = live || delta.has("defaultScopes") ? base.defaultOptionalClientScopes : null;
     this.scopeMappings = delta.filter("scopeMappings", base.scopeMappings, live);
+  }
+
+  /** Flows that are not used as a sub-flow by another flow (or say they are top level). */
+  public static Set<String> topLevelFlowAliases(Map<String, ObjectNode> flows) {
+    var subFlows = new HashSet<String>();
+    flows.values().forEach(flow -> Json.objects(flow.get("authenticationExecutions")).forEach(e -> {
+      if (Json.text(e, "flowAlias") != null) {
+        subFlows.add(Json.text(e, "flowAlias"));
+      }
+    }));
+    var out = new LinkedHashSet<String>();
+    flows.forEach((alias, flow) -> {
+      JsonNode topLevel = flow.get("topLevel");
+      if (topLevel != null ? topLevel.asBoolean() : !subFlows.contains(alias)) {
+        out.add(alias);
+      }
+    });
+    return out;
   }
 
   /** Declared top-level fields that realm-sync ignores. */
