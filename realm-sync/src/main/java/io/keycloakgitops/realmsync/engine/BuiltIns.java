@@ -34,10 +34,9 @@ public final class BuiltIns {
     return switch (type) {
       case REALM -> MASTER.equals(key);
       case CLIENT -> CLIENTS.contains(key) || MASTER.equals(realm) && key.endsWith("-realm");
-      case CLIENT_ROLE -> {
-        String clientId = key.substring(0, key.indexOf('/'));
-        yield CLIENTS.contains(clientId) || MASTER.equals(realm) && clientId.endsWith("-realm");
-      }
+      // A clientId may contain '/' (SAML entity ids), realm names may not: match built-in clients as prefixes.
+      case CLIENT_ROLE -> CLIENTS.stream().anyMatch(c -> key.startsWith(c + "/"))
+          || MASTER.equals(realm) && key.substring(0, key.indexOf('/')).endsWith("-realm");
       case ROLE -> REALM_ROLES.contains(key) || key.equals(defaultRoleName(realm))
           || MASTER.equals(realm) && MASTER_ROLES.contains(key);
       case CLIENT_SCOPE -> CLIENT_SCOPES.contains(key);
