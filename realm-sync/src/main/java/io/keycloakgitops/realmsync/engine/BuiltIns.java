@@ -29,6 +29,9 @@ public final class BuiltIns {
     return "default-roles-" + realm.toLowerCase(java.util.Locale.ROOT);
   }
 
+  /** Client roles Keycloak makes by itself with their client (authorization services add uma_protection). */
+  static final Set<String> SERVER_MADE_CLIENT_ROLES = Set.of("uma_protection");
+
   /** Whether the object must survive pruning; {@code live} is its server representation when known. */
   public static boolean isBuiltIn(String realm, EntityType type, String key, JsonNode live) {
     return switch (type) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -95,7 +94,7 @@ final class FlowPlanner {
     if (flow.has("authenticationExecutions")) {
       List<ObjectNode> existing = Json.objects(current.get("authenticationExecutions"));
       var summary = new ArrayList<FieldChange>();
-      var steps = executionDiff(alias, wanted, existing, summary);
+      var steps = executionDiff(alias, wanted, existing, summary, Json.bool(current, "builtIn"));
       if (!steps.isEmpty()) {
         planner.add(Change.update(EntityType.FLOW, alias, summary, phase, ctx -> steps.forEach(step -> step.run(ctx))));
       }
@@ -109,7 +108,7 @@ final class FlowPlanner {
 
   /** Pairs file executions with live ones (same authenticator or sub-flow, in order) and lists the calls. */
   private List<Change.Action> executionDiff(String alias, List<ObjectNode> wanted, List<ObjectNode> existing,
-      List<FieldChange> summary) {
+      List<FieldChange> summary, boolean builtIn) {
     var unmatched = new ArrayList<>(existing);
     var pairs = new LinkedHashMap<ObjectNode, ObjectNode>();
     var added = new ArrayList<ObjectNode>();
@@ -124,6 +123,10 @@ final class FlowPlanner {
     }
     var steps = new ArrayList<Change.Action>();
     for (ObjectNode gone : unmatched) {
+      if (builtIn) {
+        disableInBuiltIn(alias, gone, summary, steps);
+        continue;
+      }
       summary.add(new FieldChange("executions." + identity(gone), Json.NODES.textNode(Json.text(gone, "requirement")),
           null, false));
       steps.add(ctx -> ctx.api().delete("/authentication/executions/" + Json.text(gone, "id")));
@@ -161,6 +164,27 @@ final class FlowPlanner {
     }
     steps.addAll(executionSteps(alias, added));
     return steps;
+  }
+
+  /**
+   * Keycloak refuses to remove an execution from a built-in flow (an export of another version may lack one): it is
+   * disabled instead, which runs the flow as the file has it, and said once in the plan.
+   */
+  private void disableInBuiltIn(String alias, ObjectNode gone, List<FieldChange> summary, List<Change.Action> steps) {
+    planner.warn("Keycloak stores built-in flow \"" + alias + "\" with its execution " + identity(gone)
+        + " (it cannot be removed): kept DISABLED");
+    if ("DISABLED".equals(Json.text(gone, "requirement"))) {
+      return;
+    }
+    summary.add(new FieldChange("executions." + identity(gone) + ".requirement", gone.get("requirement"),
+        Json.NODES.textNode("DISABLED"), false));
+    var body = Json.object();
+    body.put("id", Json.text(gone, "id"));
+    body.put("requirement", "DISABLED");
+    if (gone.hasNonNull("priority")) {
+      body.set("priority", gone.get("priority"));
+    }
+    steps.add(ctx -> ctx.api().put("/authentication/flows/" + Paths.segment(alias) + "/executions", body));
   }
 
   private static boolean differs(JsonNode wanted, JsonNode current, String field) {

@@ -581,9 +581,13 @@ public final class Planner {
       ObjectNode existing = current.get(name);
       if (existing == null) {
         var body = Json.without(role, List.of("composites", "composite"));
-        var change = Change.create(type, key, phase, ctx -> ctx.api().post(rolesPath(ctx, clientId), body));
-        var bulkRep = role.deepCopy();
-        changes.add(change.withBulk(new Change.BulkItem(clientId == null ? "realmRoles" : "clientRoles", clientId, bulkRep)));
+        if (clientId != null && BuiltIns.SERVER_MADE_CLIENT_ROLES.contains(name)) {
+          changes.add(Change.create(type, key, phase, ctx -> createOrUpdateServerMadeRole(ctx, clientId, name, body)));
+        } else {
+          var change = Change.create(type, key, phase, ctx -> ctx.api().post(rolesPath(ctx, clientId), body));
+          changes.add(change.withBulk(new Change.BulkItem(clientId == null ? "realmRoles" : "clientRoles", clientId,
+              role.deepCopy())));
+        }
         if (composites != null && !composites.isEmpty()) {
           var diff = RoleDiff.of(composites, Set.of(), Set.of());
           changes.add(Change.followUp(type, key, COMPOSITES,
@@ -616,6 +620,16 @@ public final class Planner {
         }));
       }
     });
+  }
+
+  /** A role Keycloak may have made with its client (uma_protection, with authorization services) is updated. */
+  private static void createOrUpdateServerMadeRole(ApplyContext ctx, String clientId, String name, ObjectNode body) {
+    String path = rolesPath(ctx, clientId);
+    if (ctx.api().find(path + "/" + Paths.segment(name)).isPresent()) {
+      ctx.api().put(path + "/" + Paths.segment(name), body);
+    } else {
+      ctx.api().post(path, body);
+    }
   }
 
   private static String rolesPath(ApplyContext ctx, String clientId) {

@@ -12,6 +12,8 @@ import java.util.Set;
  * (for a live parent) and converging right after a parent is created (Keycloak may have added defaults).
  */
 final class SubComponents {
+  private static final List<String> NESTED = List.of("subComponents");
+
   private SubComponents() {}
 
   /** The children of a component in the export shape: provider type to list. */
@@ -46,16 +48,17 @@ final class SubComponents {
         String key = ownerKey + " > " + childKey;
         ObjectNode existing = current.get(childKey);
         if (existing == null) {
-          var body = component.deepCopy();
+          // Exports give every component a (usually empty) subComponents map, which the admin API refuses.
+          var body = Json.without(component, NESTED);
           body.put("providerType", providerType);
           body.put("parentId", parentId);
           planner.rememberComponentSecrets(planner.target(), key, component);
           out.add(Change.create(EntityType.COMPONENT, key, Planner.COMPONENT, ctx -> ctx.api().post("/components", body)));
           return;
         }
-        var fields = planner.diff(component, existing, EntityType.COMPONENT, key, Set.of("providerType"));
+        var fields = planner.diff(component, existing, EntityType.COMPONENT, key, Set.of("providerType", "subComponents"));
         if (!fields.isEmpty()) {
-          var body = Representations.merged(existing, component, Set.of(), Set.of());
+          var body = Representations.merged(existing, component, Set.copyOf(NESTED), Set.of());
           body.put("providerType", providerType);
           body.put("parentId", parentId);
           out.add(Change.update(EntityType.COMPONENT, key, fields, Planner.COMPONENT, ctx -> {
