@@ -498,6 +498,11 @@ public final class Planner {
 
   private void planClientCreation(String clientId, ObjectNode client) {
     var body = client.deepCopy();
+    if (body.remove("authorizationSettings") instanceof ObjectNode settings) {
+      // Policies name roles, groups and users: imported once those exist (the client POST would drop them).
+      changes.add(Change.followUp(EntityType.AUTHORIZATION, clientId, AUTHORIZATION, ctx -> ctx.api().post(
+          "/clients/" + ctx.clientId(clientId) + "/authz/resource-server/import", settings)));
+    }
     var change = Change.create(EntityType.CLIENT, clientId, CLIENT, ctx -> {
       String id = ctx.api().post("/clients", withFlowIds(ctx, body));
       ctx.remember(EntityType.CLIENT, clientId, id);
