@@ -44,10 +44,9 @@ public final class StoredForm {
   private void client(ObjectNode client) {
     String label = "client \"" + Json.text(client, "clientId") + "\"";
     samlMappers(label, client);
-    if (client.get("attributes") instanceof ObjectNode attributes && attributes.has(REALM_CLIENT)
-        && !"false".equals(attributes.get(REALM_CLIENT).asText())) {
+    if (client.get("attributes") instanceof ObjectNode attributes) {
+      // Read-only: Keycloak marks its own admin clients (realm-management, broker, <realm>-realm in master) itself.
       attributes.remove(REALM_CLIENT);
-      notes.add("Keycloak stores " + label + " with realm_client \"false\": only a realm's own admin clients are realm clients");
     }
     if (Json.bool(client, "publicClient") && client.has("secret")) {
       client.remove("secret");

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * execution's requirement) or {@code {"config": {"flow", "display", "body"}}} (give an execution a config). Paths
  * and bodies may name objects as {@code {client:<clientId>}}, {@code {clientScope:<name>}}, {@code {role:<name>}}, {@code {component:<name>}}, {@code {clientRole:<clientId>|<name>}}, {@code {group:<path>}}, {@code {flow:<alias>}}, {@code {organization:<name>}}, {@code {realmId}},
  * {@code {policy:<clientId>|<name>}} or {@code {resource:<clientId>|<name>}}. A seed {@code {"source": "master"}}
- * exports the master realm as it is.
+ * exports the master realm as it is; {@code "withOrganizations": true} adds the realm's organizations.
  */
 public final class GenerateCorpus {
   private static final Pattern REFERENCE = Pattern.compile("\\{(client|clientRole|clientScope|component|flow|group|organization|realmId|policy|resource|role)(?::([^}|]+))?(?:\\|([^}]+))?}");
@@ -66,7 +66,11 @@ public final class GenerateCorpus {
           throw new IllegalStateException(realm + ": step " + step + " failed: " + e.getMessage(), e);
         }
       }
-      return export(api);
+      var export = (ObjectNode) export(api);
+      if (Json.bool(seed, "withOrganizations")) {
+        export.set("organizations", organizations(api));
+      }
+      return export;
     } finally {
       api.deleteRealm();
     }
@@ -74,6 +78,24 @@ public final class GenerateCorpus {
 
   private static JsonNode export(RealmApi api) {
     return api.postForJson("/partial-export?exportClients=true&exportGroupsAndRoles=true", Json.object());
+  }
+
+  /**
+   * The partial export leaves organizations out; a seed with {@code "withOrganizations": true} gets them as the full
+   * export ({@code kc.sh export}) writes them: with domains and linked identity providers (members need users).
+   */
+  private static JsonNode organizations(RealmApi api) {
+    var out = Json.array();
+    for (ObjectNode org : Json.objects(api.get("/organizations", "briefRepresentation", false))) {
+      String id = Json.text(org, "id");
+      org.remove(List.of("id", "members"));
+      var idps = org.putArray("identityProviders");
+      for (JsonNode idp : api.get("/organizations/" + id + "/identity-providers")) {
+        idps.addObject().put("alias", Json.text(idp, "alias"));
+      }
+      out.add(org);
+    }
+    return out;
   }
 
   private static void run(RealmApi api, JsonNode step) {
