@@ -176,7 +176,7 @@ public final class RealmSyncer {
       ObjectNode widened = desired.representation().deepCopy();
       if (Fragments.declareRemoved(widened, persisted.fragments(options.source()), desired.provenance())) {
         desired = new DesiredRealm(desired.name(), desired.path(), widened, desired.secretValues(), desired.hash(),
-            desired.provenance());
+            desired.provenance(), desired.storedForms());
         model = desired.model();
         liveRep = LiveReader.read(api, admin.readers(), ReadSpec.forFile(model));
         persisted = liveRep == null ? SyncState.empty() : SyncState.fromRealmAttributes(liveRep.get("attributes"));
@@ -204,7 +204,8 @@ public final class RealmSyncer {
       // A full compare met every remembered secret still declared: older unsalted hashes left are of nothing.
       target.forgetLegacyHashes();
     }
-    Plan plan = ProtectedPrincipals.keep(result.plan(), target, options.source(), admin.target(), api);
+    Plan plan = ProtectedPrincipals.keep(withWarnings(result.plan(), desired.storedForms()), target, options.source(),
+        admin.target(), api);
     plan = keepFailedFragments(plan, persisted, target, desired.provenance());
     Optional<String> stop = options.deletions().stop(plan);
     if (stop.isPresent()) {
@@ -214,6 +215,15 @@ public final class RealmSyncer {
       plan = new Plan(plan.realm(), plan.realmExists(), plan.changes(), warnings);
     }
     return new Planned(desired, plan, live, liveRep, persisted, target, secrets);
+  }
+
+  private static Plan withWarnings(Plan plan, List<String> more) {
+    if (more.isEmpty()) {
+      return plan;
+    }
+    var warnings = new ArrayList<>(more);
+    warnings.addAll(plan.warnings());
+    return new Plan(plan.realm(), plan.realmExists(), plan.changes(), warnings);
   }
 
   /**

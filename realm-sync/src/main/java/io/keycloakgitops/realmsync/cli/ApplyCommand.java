@@ -36,6 +36,12 @@ public final class ApplyCommand extends OneShotCommand {
             syncer.options().ownershipKey())));
       }
       summaries.add(outcome.summary());
+      if (!outcome.ok()) {
+        String location = FailureLocation.of(realm.path(), outcome.error().getMessage());
+        if (location != null) {
+          err().println(location + ": Keycloak refused " + outcome.error().getMessage());
+        }
+      }
       failed |= !outcome.ok();
     }
     if (!failed) {

@@ -39,7 +39,8 @@ final class AuthorizationPlanner {
           fields.add(new FieldChange(section[0] + "." + name, null, Json.NODES.textNode("(new)"), false));
           return;
         }
-        planner.diff(item, current.get(name), EntityType.AUTHORIZATION, clientId + "/" + name, Set.of())
+        planner.diff(withSortedConfigLists(item), withSortedConfigLists(current.get(name)), EntityType.AUTHORIZATION,
+                clientId + "/" + name, Set.of())
             .forEach(f -> fields.add(new FieldChange(section[0] + "." + name + "." + f.path(), f.before(), f.after(),
                 f.sensitive())));
       });
@@ -64,6 +65,36 @@ final class AuthorizationPlanner {
         }
       }
     }));
+  }
+
+  /**
+   * Policies keep lists (applyPolicies, resources, scopes) as JSON text in their config, in no stable order: compared
+   * as sets, the text is sorted on both sides.
+   */
+  static ObjectNode withSortedConfigLists(ObjectNode item) {
+    if (!(item.get("config") instanceof ObjectNode config)) {
+      return item;
+    }
+    var copy = item.deepCopy();
+    var sorted = copy.putObject("config");
+    config.properties().forEach(e -> sorted.set(e.getKey(), sortedList(e.getValue())));
+    return copy;
+  }
+
+  private static JsonNode sortedList(JsonNode value) {
+    String text = value.isTextual() ? value.asText().strip() : "";
+    if (!text.startsWith("[")) {
+      return value;
+    }
+    try {
+      JsonNode list = Json.read(text);
+      var items = new java.util.ArrayList<String>();
+      list.forEach(v -> items.add(Json.write(Json.canonical(v))));
+      java.util.Collections.sort(items);
+      return Json.NODES.textNode("[" + String.join(",", items) + "]");
+    } catch (RuntimeException e) {
+      return value;
+    }
   }
 
   private static ObjectNode asObject(JsonNode node) {

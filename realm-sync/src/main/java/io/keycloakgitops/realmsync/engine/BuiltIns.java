@@ -29,15 +29,17 @@ public final class BuiltIns {
     return "default-roles-" + realm.toLowerCase(java.util.Locale.ROOT);
   }
 
+  /** Client roles Keycloak makes by itself with their client (authorization services add uma_protection). */
+  static final Set<String> SERVER_MADE_CLIENT_ROLES = Set.of("uma_protection");
+
   /** Whether the object must survive pruning; {@code live} is its server representation when known. */
   public static boolean isBuiltIn(String realm, EntityType type, String key, JsonNode live) {
     return switch (type) {
       case REALM -> MASTER.equals(key);
       case CLIENT -> CLIENTS.contains(key) || MASTER.equals(realm) && key.endsWith("-realm");
-      case CLIENT_ROLE -> {
-        String clientId = key.substring(0, key.indexOf('/'));
-        yield CLIENTS.contains(clientId) || MASTER.equals(realm) && clientId.endsWith("-realm");
-      }
+      // A clientId may contain '/' (SAML entity ids), realm names may not: match built-in clients as prefixes.
+      case CLIENT_ROLE -> CLIENTS.stream().anyMatch(c -> key.startsWith(c + "/"))
+          || MASTER.equals(realm) && key.substring(0, key.indexOf('/')).endsWith("-realm");
       case ROLE -> REALM_ROLES.contains(key) || key.equals(defaultRoleName(realm))
           || MASTER.equals(realm) && MASTER_ROLES.contains(key);
       case CLIENT_SCOPE -> CLIENT_SCOPES.contains(key);

@@ -81,6 +81,11 @@ final class ClientPlanner {
 
   private void planCreation(String clientId, ObjectNode client) {
     var body = client.deepCopy();
+    if (body.remove("authorizationSettings") instanceof ObjectNode settings) {
+      // Policies name roles, groups and users: imported once those exist (the client POST would drop them).
+      plan.add(Change.followUp(EntityType.AUTHORIZATION, clientId, Phase.AUTHORIZATION, ctx -> ctx.api().post(
+          "/clients/" + ctx.clientId(clientId) + "/authz/resource-server/import", settings)));
+    }
     var change = Change.create(EntityType.CLIENT, clientId, Phase.CLIENT, ctx -> {
       String id = ctx.api().post("/clients", withFlowIds(ctx, body));
       ctx.remember(EntityType.CLIENT, clientId, id);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,22 +26,8 @@ final class FlowPlanner {
     this.live = planner.live();
   }
 
-  /** Flows that are not used as a sub-flow by another flow (or say they are top level). */
   static Set<String> topLevelAliases(Map<String, ObjectNode> flows) {
-    var subFlows = new HashSet<String>();
-    flows.values().forEach(flow -> Json.objects(flow.get("authenticationExecutions")).forEach(e -> {
-      if (Json.text(e, "flowAlias") != null) {
-        subFlows.add(Json.text(e, "flowAlias"));
-      }
-    }));
-    var out = new LinkedHashSet<String>();
-    flows.forEach((alias, flow) -> {
-      JsonNode topLevel = flow.get("topLevel");
-      if (topLevel != null ? topLevel.asBoolean() : !subFlows.contains(alias)) {
-        out.add(alias);
-      }
-    });
-    return out;
+    return RealmModel.topLevelFlowAliases(flows);
   }
 
   void plan() {
@@ -108,7 +93,7 @@ final class FlowPlanner {
     if (flow.has("authenticationExecutions")) {
       List<ObjectNode> existing = Json.objects(current.get("authenticationExecutions"));
       var summary = new ArrayList<FieldChange>();
-      var steps = executionDiff(alias, wanted, existing, summary);
+      var steps = executionDiff(alias, wanted, existing, summary, Json.bool(current, "builtIn"));
       if (!steps.isEmpty()) {
         planner.add(Change.update(EntityType.FLOW, alias, summary, Phase.FLOW_EXECUTIONS,
             ctx -> steps.forEach(step -> step.run(ctx))).atLevel(depth));
@@ -123,7 +108,7 @@ final class FlowPlanner {
 
   /** Pairs file executions with live ones (same authenticator or sub-flow, in order) and lists the calls. */
   private List<Change.Action> executionDiff(String alias, List<ObjectNode> wanted, List<ObjectNode> existing,
-      List<FieldChange> summary) {
+      List<FieldChange> summary, boolean builtIn) {
     var unmatched = new ArrayList<>(existing);
     var pairs = new LinkedHashMap<ObjectNode, ObjectNode>();
     var added = new ArrayList<ObjectNode>();
@@ -138,6 +123,10 @@ final class FlowPlanner {
     }
     var steps = new ArrayList<Change.Action>();
     for (ObjectNode gone : unmatched) {
+      if (builtIn) {
+        disableInBuiltIn(alias, gone, summary, steps);
+        continue;
+      }
       summary.add(new FieldChange("executions." + identity(gone), Json.NODES.textNode(Json.text(gone, "requirement")),
           null, false));
       steps.add(ctx -> ctx.api().delete("/authentication/executions/" + Json.text(gone, "id")));
@@ -175,6 +164,27 @@ final class FlowPlanner {
     }
     steps.addAll(executionSteps(alias, added));
     return steps;
+  }
+
+  /**
+   * Keycloak refuses to remove an execution from a built-in flow (an export of another version may lack one): it is
+   * disabled instead, which runs the flow as the file has it, and said once in the plan.
+   */
+  private void disableInBuiltIn(String alias, ObjectNode gone, List<FieldChange> summary, List<Change.Action> steps) {
+    planner.warn("Keycloak stores built-in flow \"" + alias + "\" with its execution " + identity(gone)
+        + " (it cannot be removed): kept DISABLED");
+    if ("DISABLED".equals(Json.text(gone, "requirement"))) {
+      return;
+    }
+    summary.add(new FieldChange("executions." + identity(gone) + ".requirement", gone.get("requirement"),
+        Json.NODES.textNode("DISABLED"), false));
+    var body = Json.object();
+    body.put("id", Json.text(gone, "id"));
+    body.put("requirement", "DISABLED");
+    if (gone.hasNonNull("priority")) {
+      body.set("priority", gone.get("priority"));
+    }
+    steps.add(ctx -> ctx.api().put("/authentication/flows/" + Paths.segment(alias) + "/executions", body));
   }
 
   private static boolean differs(JsonNode wanted, JsonNode current, String field) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -135,6 +136,24 @@ public final class RealmModel {
     this.scopeMappings = delta.filter(RealmCollection.SCOPE_MAPPINGS, base.scopeMappings, live);
     this.organizations = delta.filter(RealmCollection.ORGANIZATIONS, base.organizations, live);
     this.localizationTexts = delta.filter(RealmCollection.LOCALIZATION_TEXTS, base.localizationTexts, live);
+  }
+
+  /** Flows that are not used as a sub-flow by another flow (or say they are top level). */
+  public static Set<String> topLevelFlowAliases(Map<String, ObjectNode> flows) {
+    var subFlows = new HashSet<String>();
+    flows.values().forEach(flow -> Json.objects(flow.get("authenticationExecutions")).forEach(e -> {
+      if (Json.text(e, "flowAlias") != null) {
+        subFlows.add(Json.text(e, "flowAlias"));
+      }
+    }));
+    var out = new LinkedHashSet<String>();
+    flows.forEach((alias, flow) -> {
+      JsonNode topLevel = flow.get("topLevel");
+      if (topLevel != null ? topLevel.asBoolean() : !subFlows.contains(alias)) {
+        out.add(alias);
+      }
+    });
+    return out;
   }
 
   /** Declared top-level fields that realm-sync ignores. */

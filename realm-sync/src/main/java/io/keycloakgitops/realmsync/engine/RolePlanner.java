@@ -65,14 +65,28 @@ final class RolePlanner {
   private void planCreation(EntityType type, String clientId, String name, String key, ObjectNode role,
       Set<RoleRef> composites) {
     var body = Json.without(role, List.of("composites", "composite"));
-    var change = Change.create(type, key, Phase.ROLE, ctx -> ctx.api().post(rolesPath(ctx, clientId), body));
-    plan.add(change.withBulk(
-        new Change.BulkItem(clientId == null ? "realmRoles" : "clientRoles", clientId, role.deepCopy())));
+    if (clientId != null && BuiltIns.SERVER_MADE_CLIENT_ROLES.contains(name)) {
+      plan.add(Change.create(type, key, Phase.ROLE, ctx -> createOrUpdateServerMadeRole(ctx, clientId, name, body)));
+    } else {
+      var change = Change.create(type, key, Phase.ROLE, ctx -> ctx.api().post(rolesPath(ctx, clientId), body));
+      plan.add(change.withBulk(
+          new Change.BulkItem(clientId == null ? "realmRoles" : "clientRoles", clientId, role.deepCopy())));
+    }
     if (composites != null && !composites.isEmpty()) {
       var diff = RoleDiff.of(composites, Set.of(), Set.of());
       plan.add(Change.followUp(type, key, Phase.COMPOSITES,
           ctx -> diff.applyComposites(ctx, "/roles-by-id/" + ctx.role(new RoleRef(clientId, name)).get("id").asText()
               + "/composites")));
+    }
+  }
+
+  /** A role Keycloak may have made with its client (uma_protection, with authorization services) is updated. */
+  private static void createOrUpdateServerMadeRole(ApplyContext ctx, String clientId, String name, ObjectNode body) {
+    String path = rolesPath(ctx, clientId);
+    if (ctx.api().find(path + "/" + Paths.segment(name)).isPresent()) {
+      ctx.api().put(path + "/" + Paths.segment(name), body);
+    } else {
+      ctx.api().post(path, body);
     }
   }
 

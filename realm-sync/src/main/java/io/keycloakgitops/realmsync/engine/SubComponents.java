@@ -13,6 +13,8 @@ import java.util.Set;
  * way the changes record the hashes of the secrets they write in the apply context's state.
  */
 final class SubComponents {
+  private static final List<String> NESTED = List.of("subComponents");
+
   private SubComponents() {}
 
   /** The children of a component in the export shape: provider type to list. */
@@ -38,7 +40,8 @@ final class SubComponents {
         String key = ownerKey + " > " + childKey;
         ObjectNode existing = current.get(childKey);
         if (existing == null) {
-          var body = component.deepCopy();
+          // Exports give every component a (usually empty) subComponents map, which the admin API refuses.
+          var body = Json.without(component, NESTED);
           body.put("providerType", providerType);
           body.put("parentId", parentId);
           var hashes = PlanContext.componentSecretHashes(secrets, key, component);
@@ -49,9 +52,9 @@ final class SubComponents {
           return;
         }
         var fields = PlanContext.diff(secrets, component, existing, EntityType.COMPONENT, key,
-            Set.of("providerType"));
+            Set.of("providerType", "subComponents"));
         if (!fields.isEmpty()) {
-          var body = Representations.merged(existing, component, Set.of(), Set.of());
+          var body = Representations.merged(existing, component, Set.copyOf(NESTED), Set.of());
           body.put("providerType", providerType);
           body.put("parentId", parentId);
           out.add(Change.update(EntityType.COMPONENT, key, fields, Phase.COMPONENT, ctx -> {

@@ -12,6 +12,7 @@ import io.keycloakgitops.realmsync.engine.RoleRef;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,13 +86,14 @@ public final class LiveReader {
 
     JsonNode clientList = join(clients);
     clientList.forEach(c -> clientIdByUuid.put(Json.text(c, "id"), Json.text(c, "clientId")));
-    ObjectNode flowParts = join(flows) == null ? null : readFlows(join(flows));
+    JsonNode flowList = join(flows) == null ? null : withUnlistedFlows(join(flows));
+    ObjectNode flowParts = flowList == null ? null : readFlows(flowList);
     ObjectNode clientRoles = readClientRoles(clientList);
     ArrayNode groupTree = join(topGroups) == null ? null : readGroupTree((ArrayNode) join(topGroups));
 
     var out = rep.deepCopy();
     out.remove(RealmModel.COLLECTIONS.stream().filter(f -> !f.equals("realm") && !f.equals("id")).toList());
-    out.set("clients", withClientParts(clientList, join(flows)));
+    out.set("clients", withClientParts(clientList, flowList));
     if (join(scopes) != null) {
       out.set("clientScopes", join(scopes));
     }
@@ -434,6 +436,30 @@ public final class LiveReader {
     var out = Json.object();
     out.set("flows", flows);
     out.set("configs", configs);
+    return out;
+  }
+
+  /**
+   * The flow list leaves out some built-in top-level flows (such as {@code saml ecp}) that exports contain: a
+   * declared top-level flow missing from it is looked up through its executions, whose parent flow names its id.
+   */
+  private JsonNode withUnlistedFlows(JsonNode listed) {
+    if (d == null || d.flows == null) {
+      return listed;
+    }
+    var known = new HashSet<String>();
+    listed.forEach(f -> known.add(Json.text(f, "alias")));
+    var unlisted = RealmModel.topLevelFlowAliases(d.flows).stream().filter(a -> !known.contains(a)).toList();
+    var found = all(unlisted.stream().<Supplier<JsonNode>>map(alias -> () -> {
+      var rows = api.find("/authentication/flows/" + Paths.segment(alias) + "/executions");
+      if (rows.isEmpty() || rows.get().isEmpty()) {
+        return null;
+      }
+      String parent = Json.text(api.get("/authentication/executions/" + Json.text(rows.get().get(0), "id")), "parentFlow");
+      return parent == null ? null : api.get("/authentication/flows/" + parent);
+    }).toList());
+    var out = ((ArrayNode) listed).deepCopy();
+    found.stream().filter(java.util.Objects::nonNull).forEach(out::add);
     return out;
   }
 

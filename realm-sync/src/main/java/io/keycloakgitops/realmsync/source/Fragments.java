@@ -227,10 +227,11 @@ public final class Fragments {
       return ensure(objectAt(rep, "roles"), "realm");
     }
     if (type.equals(CLIENT_ROLE)) {
-      String clientId = key.substring(0, key.indexOf('/'));
-      boolean clientDeclared = rep.has("clients") && Json.objects(rep.get("clients")).stream()
-          .anyMatch(c -> clientId.equals(Json.text(c, "clientId")));
-      return clientDeclared && ensure(objectAt(objectAt(rep, "roles"), "client"), clientId);
+      // The key is <clientId>/<role> and a clientId may itself contain '/': take the declared client it starts with.
+      String clientId = rep.has("clients") ? Json.objects(rep.get("clients")).stream()
+          .map(c -> Json.text(c, "clientId")).filter(c -> c != null && key.startsWith(c + "/"))
+          .max(java.util.Comparator.comparingInt(String::length)).orElse(null) : null;
+      return clientId != null && ensure(objectAt(objectAt(rep, "roles"), "client"), clientId);
     }
     if (type.equals(COMPONENT)) {
       return ensure(objectAt(rep, "components"), key.substring(0, key.indexOf('/')));
