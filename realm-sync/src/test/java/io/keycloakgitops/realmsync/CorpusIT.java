@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fidelity corpus ({@code src/test/resources/corpus/}, see its README): real realm files, each first offered to
  * Keycloak's own {@code POST /admin/realms}. A file Keycloak accepts must then go through realm-sync {@code apply},
- * {@code plan} (no changes, exit 0) and {@code apply} again (0 writes); a file Keycloak rejects must make
+ * {@code plan} (no changes, exit 0) and {@code apply} again (0 writes), and {@code export} of the realm must plan
+ * with no changes too; a file Keycloak rejects must make
  * {@code apply} exit 1 naming {@code file:line}, and say what it wrote before failing. Prints one row per file and fails
  * listing every file that does not pass.
  */
@@ -87,6 +88,14 @@ class CorpusIT {
       CliRun again = CliRun.jar(work, Map.of(), "apply", "--dir", realms.toString());
       if (again.exitCode() != 0 || !NO_WRITES.matcher(again.out()).find()) {
         return new Outcome(name, true, false, "second apply wrote: " + lastLine(again));
+      }
+      Path exported = Files.createDirectories(dir.resolve(realm + "-export"));
+      CliRun export = CliRun.jar(work, Map.of(), "export", "--realm", realm, "--out",
+          exported.resolve(realm + ".json").toString());
+      CliRun planExport = CliRun.jar(work, Map.of(), "plan", "--dir", exported.toString());
+      if (export.exitCode() != 0 || planExport.exitCode() != 0) {
+        return new Outcome(name, true, false, "plan on its export exit " + planExport.exitCode() + ": "
+            + (export.exitCode() != 0 ? firstError(export) : changes(planExport)));
       }
       return new Outcome(name, true, true, plan.out().lines().filter(l -> l.contains("Keycloak stores")).count()
           + " stored-form warnings");

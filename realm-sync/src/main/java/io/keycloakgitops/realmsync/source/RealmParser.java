@@ -67,6 +67,12 @@ public final class RealmParser {
       }
       throw new RealmFileException(message.toString());
     }
+    if (node.hasNonNull("clientTemplates")) {
+      // Keycloak's import turns them into client scopes in ways a plan could not show: refused with the replacement.
+      throw new RealmFileException(doc.path() + ":" + lines.getOrDefault("/clientTemplates", 1)
+          + ": \"clientTemplates\" were replaced by client scopes in Keycloak 4: declare them under \"clientScopes\""
+          + " and list them in each client's \"defaultClientScopes\" instead of \"clientTemplate\"");
+    }
     String declared = Json.text(node, "realm");
     if (doc.fragment()) {
       if (declared == null || declared.isBlank()) {

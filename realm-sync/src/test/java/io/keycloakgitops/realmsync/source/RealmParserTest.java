@@ -18,6 +18,14 @@ class RealmParserTest {
   }
 
   @Test
+  void legacyClientTemplatesAreRefusedAtTheirLineNamingClientScopes() {
+    String content = "{\n  \"realm\": \"demo\",\n  \"clientTemplates\": [{\"name\": \"t\"}]\n}\n";
+    assertThatThrownBy(() -> RealmParser.parse(doc("realms/demo.json", content)))
+        .isInstanceOf(RealmFileException.class).hasMessageStartingWith("realms/demo.json:3: \"clientTemplates\"")
+        .hasMessageContaining("\"clientScopes\"").hasMessageContaining("\"defaultClientScopes\"");
+  }
+
+  @Test
   void schemaErrorsNameTheLineOfTheOffendingValue() {
     String content = """
         {
