@@ -138,7 +138,7 @@ public final class ScaleBenchmark {
     }
 
     /** Keycloak's own import of the same files under other names, then those realms are dropped again. */
-    private void nativeImport() {
+    private void nativeImport() throws IOException {
       var created = new ArrayList<String>();
       long start = System.nanoTime();
       long writes = admin.counter().writes();
