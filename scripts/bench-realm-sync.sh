@@ -2,6 +2,8 @@
 # The realm-sync scale benchmark (issue 12): runs the workloads given (W1, R200, W10; default all three) side by side
 # with Keycloak's own import on one Keycloak 26.5.6 and writes the table into docs/benchmarks/realm-sync.md.
 #   scripts/bench-realm-sync.sh [W1] [R200] [W10]
+# BENCH_STOP_AT=2026-12-05T09:10:00Z stops CLI steps still running then; the table keeps what was measured and says
+# which step stopped. KEYCLOAK_DIST_DIR: the Keycloak distribution (default the test harness's cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -13,6 +15,6 @@ dist="${KEYCLOAK_DIST_DIR:-$HOME/.cache/keycloak-gitops/keycloak-26.5.6}"
 [ -d "$dist" ] || { echo "error: no Keycloak distribution at $dist (run the realm-sync ITs once, or set KEYCLOAK_DIST_DIR)" >&2; exit 1; }
 ./mvnw -B -q -o -pl realm-sync -am install -DskipTests
 ./mvnw -B -q -o -pl realm-sync test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt -Dmdep.includeScope=test
-exec java -Dkeycloak.dist.dir="$dist" \
+exec java -Dkeycloak.dist.dir="$dist" ${BENCH_STOP_AT:+-Dbench.stopAt=$BENCH_STOP_AT} \
   -cp "realm-sync/target/classes:realm-sync/target/test-classes:$(cat realm-sync/target/bench-cp.txt)" \
   io.keycloakgitops.realmsync.bench.ScaleBenchmark docs/benchmarks/realm-sync.md realm-sync/target/realm-sync.jar "$@"

@@ -23,7 +23,20 @@ final class TerminalProgress implements Progress {
 
   /** Progress on {@code err} if the process runs on a terminal, else none. */
   static TerminalProgress onTerminal(PrintWriter err, String realm) {
-    return System.console() == null ? null : new TerminalProgress(err, realm);
+    return isTerminal() ? new TerminalProgress(err, realm) : null;
+  }
+
+  /** Java 22+ may give a console for redirected streams: ask it ({@code isTerminal}) where that exists. */
+  private static boolean isTerminal() {
+    var console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   @Override

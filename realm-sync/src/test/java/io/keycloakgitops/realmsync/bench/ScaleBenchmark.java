@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
 public final class ScaleBenchmark {
   private static final String SOURCE = "bench";
   private static final Duration CLI_LIMIT = Duration.ofMinutes(30);
+  /** {@code -Dbench.stopAt=2026-12-05T09:10:00Z}: steps not finished by then are recorded as not measured. */
+  private static final java.time.Instant STOP_AT = java.time.Instant.parse(System.getProperty("bench.stopAt",
+      "9999-01-01T00:00:00Z"));
   /**
    * The JVM options recommended for the CLI (docs/realm-sync.md): a class-data archive kept in ~/.cache, C1 only
    * and the serial GC — a short-lived process spends its CPU on start-up and C2 compilation otherwise.
@@ -58,17 +61,14 @@ public final class ScaleBenchmark {
     var report = new BenchReport(output);
     try (var admin = KeycloakAdmin.connect(target, new KeycloakAdmin.Timeouts(Duration.ofSeconds(5), Duration.ofMinutes(5)))) {
       for (Workloads workload : workloads) {
-        var run = new WorkloadRun(workload, admin, keycloak, jar, work.resolve(workload.label()));
-        BenchReport.Result result;
+        var run = new WorkloadRun(workload, admin, keycloak, jar, work.resolve(workload.label()), report);
         try {
-          result = run.measure();
+          run.measure();
         } catch (RuntimeException | IOException e) {
           e.printStackTrace();
-          result = run.partial("stopped: " + e.getMessage());
+          run.stopped(e);
         }
-        report.add(result);
-        report.write();
-        System.out.println(BenchReport.block(result));
+        System.out.println(BenchReport.block(run.result));
       }
     }
     keycloak.stop();
@@ -84,8 +84,9 @@ public final class ScaleBenchmark {
     private final Path realmsDir;
     private final List<String> names;
     private final BenchReport.Result result;
+    private final BenchReport report;
 
-    WorkloadRun(Workloads workload, KeycloakAdmin admin, KeycloakServer keycloak, Path jar, Path dir) {
+    WorkloadRun(Workloads workload, KeycloakAdmin admin, KeycloakServer keycloak, Path jar, Path dir, BenchReport report) {
       this.workload = workload;
       this.admin = admin;
       this.keycloak = keycloak;
@@ -95,28 +96,36 @@ public final class ScaleBenchmark {
       String id = UUID.randomUUID().toString().substring(0, 4);
       this.names = workload.names("b" + workload.label() + id);
       this.result = new BenchReport.Result(workload);
+      this.report = report;
+      report.add(result);
     }
 
-    BenchReport.Result partial(String note) {
-      result.notes.add(note);
-      return result;
+    void stopped(Exception e) throws IOException {
+      result.notes.add("stopped: " + e.getMessage());
+      report.write();
     }
 
-    BenchReport.Result measure() throws IOException, InterruptedException {
+    /** Measures every step, writing the report after each so that a run stopped early keeps what it measured. */
+    void measure() throws IOException, InterruptedException {
       Files.createDirectories(realmsDir);
       writeFiles(0);
       nativeImport();
       // trains the class-data archive (or refreshes it for a rebuilt jar), as the first CI run with a cache would
       cli("plan");
-      result.cli.put(BenchReport.COLD, cli("apply"));
-      result.cli.put(BenchReport.NOOP_PLAN, cli("plan"));
-      result.cli.put(BenchReport.NOOP_APPLY, cli("apply"));
-      result.cli.put(BenchReport.NOOP_PLAN_PLAIN, runCli("plan", List.of()));
+      record(BenchReport.COLD, cli("apply"));
+      record(BenchReport.NOOP_PLAN, cli("plan"));
+      record(BenchReport.NOOP_APPLY, cli("apply"));
+      record(BenchReport.NOOP_PLAN_PLAIN, runCli("plan", List.of()));
       writeFiles(1);
-      result.cli.put(BenchReport.ONE_CHANGE, cli("apply"));
+      record(BenchReport.ONE_CHANGE, cli("apply"));
       warmService();
+      report.write();
       deleteRealms(names);
-      return result;
+    }
+
+    private void record(String step, BenchReport.Sample sample) throws IOException {
+      result.cli.put(step, sample);
+      report.write();
     }
 
     private void writeFiles(int variant) throws IOException {
@@ -129,7 +138,7 @@ public final class ScaleBenchmark {
     }
 
     /** Keycloak's own import of the same files under other names, then those realms are dropped again. */
-    private void nativeImport() {
+    private void nativeImport() throws IOException {
       var created = new ArrayList<String>();
       long start = System.nanoTime();
       long writes = admin.counter().writes();
@@ -145,6 +154,7 @@ public final class ScaleBenchmark {
             .formatted(seconds(start), e.getMessage()));
       }
       System.out.printf("%s native import: %s%n", workload, result.nativeImport);
+      report.write();
       deleteRealms(created);
     }
 
@@ -177,9 +187,11 @@ public final class ScaleBenchmark {
           "REALM_SYNC_STATS", stats.toString(), "KEYCLOAK_READ_TIMEOUT", "300s"));
       long start = System.nanoTime();
       var process = builder.start();
-      if (!process.waitFor(CLI_LIMIT.toMinutes(), TimeUnit.MINUTES)) {
+      long limit = Math.min(CLI_LIMIT.toMillis(), Duration.between(java.time.Instant.now(), STOP_AT).toMillis());
+      if (!process.waitFor(Math.max(0, limit), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        throw new IllegalStateException(command + " did not finish in " + CLI_LIMIT);
+        throw new IllegalStateException("`" + command + "` did not finish within %.0f s (run time limit)"
+            .formatted(limit / 1000.0));
       }
       double seconds = seconds(start);
       int exit = process.exitValue();
