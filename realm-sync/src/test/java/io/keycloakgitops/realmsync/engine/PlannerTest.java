@@ -2,6 +2,7 @@ package io.keycloakgitops.realmsync.engine;
 
 import static io.keycloakgitops.realmsync.engine.CompareTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
@@ -69,6 +70,17 @@ class PlannerTest {
     var result = result("{'realm':'test','clients':[{'clientId':'web'}]}", LIVE, SyncState.empty(), PrunePolicy.defaults());
     assertThat(result.plan().changes()).isEmpty();
     assertThat(result.target().owns(SOURCE, EntityType.CLIENT, "web")).isTrue();
+  }
+
+  @Test
+  void aRunKilledAfterItsFirstBatchConvergesOnTheNextRun() {
+    // The killed run created alice in its first partialImport batch and never wrote its ownership record.
+    var result = result("{'realm':'test','users':[{'username':'alice','enabled':true},"
+        + "{'username':'bob','enabled':true},{'username':'carol','enabled':true}]}", LIVE, SyncState.empty(),
+        PrunePolicy.defaults());
+    assertThat(result.plan().changes()).extracting(Change::op, Change::key)
+        .containsExactly(tuple(Operation.CREATE, "bob"), tuple(Operation.CREATE, "carol"));
+    assertThat(result.target().owns(SOURCE, EntityType.USER, "alice")).isTrue();
   }
 
   @Test
