@@ -180,7 +180,13 @@ public final class KeycloakAdmin implements AutoCloseable {
       try (Response response = send(method, uri, body)) {
         return readBody(method, uri, response);
       }
-    }, e -> e instanceof KeycloakException k && k.status() >= 500 && ("GET".equals(method) || k instanceof LoginFailed));
+    }, e -> retryable(method, e));
+  }
+
+  /** A 5xx is retried for a read, or when the login failed (nothing was sent); never for a write that reached it. */
+  static boolean retryable(String method, RuntimeException failure) {
+    return failure instanceof KeycloakException k && k.status() >= 500
+        && ("GET".equals(method) || k instanceof LoginFailed);
   }
 
   /**
