@@ -2,6 +2,8 @@ package io.keycloakgitops.realmsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keycloakgitops.realmsync.engine.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,15 +16,31 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Export round trip over the fidelity corpus: for every corpus file Keycloak's own import accepts, realm-sync
  * {@code apply} creates the realm, {@code export} writes it into a fresh folder, and {@code plan --dir} on that folder
- * against the same live realm reports no changes (exit 0). Files whose apply fails are listed as such (that is
- * {@link CorpusIT}'s finding) and not counted. Prints one row per file and fails listing every file that does not
- * pass.
+ * against the same live realm reports no changes (exit 0). Then the export restores the realm: applied to a second,
+ * new realm, it must leave nothing of the corpus file undone ({@code plan} of the file against the second realm
+ * reports no changes), so an export that silently leaves something out fails too. Files whose apply fails, or that do
+ * not plan clean against their own realm, are listed as such (that is {@link CorpusIT}'s finding) and not counted.
+ * Prints one row per file and fails listing every file that does not pass.
  */
 class CorpusExportIT {
   @TempDir
   Path dir;
 
-  enum Result { PASS, FAIL, APPLY_FAILED, KEYCLOAK_REJECTS }
+  enum Result {
+    PASS, EXPORT_NOT_CLEAN, RESTORE_FAILED, FILE_NOT_CLEAN, APPLY_FAILED, KEYCLOAK_REJECTS;
+
+    boolean counted() {
+      return this != APPLY_FAILED && this != KEYCLOAK_REJECTS;
+    }
+
+    boolean exportPlansClean() {
+      return this == PASS || this == RESTORE_FAILED || this == FILE_NOT_CLEAN;
+    }
+
+    boolean failed() {
+      return this == EXPORT_NOT_CLEAN || this == RESTORE_FAILED;
+    }
+  }
 
   record Outcome(String file, Result result, String reason) {}
 
@@ -34,13 +52,17 @@ class CorpusExportIT {
     for (Path file : files) {
       outcomes.add(roundTrip(file));
     }
-    var table = new StringBuilder(String.format("%n%-32s %-16s %s%n", "file", "outcome", "reason"));
-    outcomes.forEach(o -> table.append(String.format("%-32s %-16s %s%n", o.file(), o.result(), o.reason())));
-    long counted = outcomes.stream().filter(o -> o.result() == Result.PASS || o.result() == Result.FAIL).count();
-    long passed = outcomes.stream().filter(o -> o.result() == Result.PASS).count();
-    table.append(String.format("export round trip: %d of %d%n", passed, counted));
+    var table = new StringBuilder(String.format("%n%-30s %-16s %s%n", "file", "outcome", "reason"));
+    outcomes.forEach(o -> table.append(String.format("%-30s %-16s %s%n", o.file(), o.result(), o.reason())));
+    long counted = outcomes.stream().filter(o -> o.result().counted()).count();
+    long clean = outcomes.stream().filter(o -> o.result().exportPlansClean()).count();
+    long restorable = outcomes.stream().filter(o -> o.result() == Result.PASS || o.result() == Result.RESTORE_FAILED)
+        .count();
+    long restored = outcomes.stream().filter(o -> o.result() == Result.PASS).count();
+    table.append(String.format("export round trip: %d of %d plan clean; the export restores the file: %d of %d%n",
+        clean, counted, restored, restorable));
     System.out.println(table);
-    assertThat(outcomes.stream().filter(o -> o.result() == Result.FAIL).map(o -> o.file() + ": " + o.reason()).toList())
+    assertThat(outcomes.stream().filter(o -> o.result().failed()).map(o -> o.file() + ": " + o.reason()).toList())
         .as(table.toString()).isEmpty();
   }
 
@@ -56,6 +78,7 @@ class CorpusExportIT {
     Files.writeString(source.resolve(realm + ".json"), text);
     Path exported = Files.createDirectories(dir.resolve(realm + "-export"));
     Path work = Files.createDirectories(dir.resolve(realm + "-work"));
+    String restored = It.realmName("restored");
     try {
       CliRun apply = CliRun.jar(work, Map.of(), "apply", "--dir", source.toString());
       if (apply.exitCode() != 0) {
@@ -64,16 +87,69 @@ class CorpusExportIT {
       CliRun export = CliRun.jar(work, Map.of(), "export", "--realm", realm, "--out",
           exported.resolve(realm + ".json").toString());
       if (export.exitCode() != 0) {
-        return new Outcome(name, Result.FAIL, "export exit " + export.exitCode() + ": " + firstError(export));
+        return new Outcome(name, Result.EXPORT_NOT_CLEAN, "export exit " + export.exitCode() + ": "
+            + firstError(export));
       }
       CliRun plan = CliRun.jar(work, Map.of(), "plan", "--dir", exported.toString());
       if (plan.exitCode() != 0) {
-        return new Outcome(name, Result.FAIL, "plan of the export exit " + plan.exitCode() + ": " + changes(plan));
+        return new Outcome(name, Result.EXPORT_NOT_CLEAN, "plan of the export exit " + plan.exitCode() + ": "
+            + changes(plan));
       }
-      return new Outcome(name, Result.PASS, "no changes");
+      if (CliRun.jar(work, Map.of(), "plan", "--dir", source.toString()).exitCode() != 0) {
+        return new Outcome(name, Result.FILE_NOT_CLEAN, "export plans clean; the file itself does not (see CorpusIT)");
+      }
+      return restore(name, text, Files.readString(exported.resolve(realm + ".json")), realm, restored, work);
     } finally {
-      It.admin().realm(realm).find("").ifPresent(r -> It.realm(realm).deleteRealm());
+      for (String created : List.of(realm, restored)) {
+        It.admin().realm(created).find("").ifPresent(r -> It.realm(created).deleteRealm());
+      }
     }
+  }
+
+  /** Applies the export of {@code realm} to the new realm {@code restored}, then plans the corpus file against it. */
+  private Outcome restore(String name, String text, String export, String realm, String restored, Path work)
+      throws IOException, InterruptedException {
+    Path restoreDir = Files.createDirectories(dir.resolve(restored + "-export"));
+    // Realm names are random, so every occurrence (default-roles-<realm>, URLs) is the realm's own.
+    Files.writeString(restoreDir.resolve(restored + ".json"), export.replace(realm, restored));
+    CliRun apply = CliRun.jar(work, Map.of(), "apply", "--dir", restoreDir.toString());
+    if (apply.exitCode() != 0) {
+      return new Outcome(name, Result.RESTORE_FAILED, "apply of the export to a new realm exit " + apply.exitCode()
+          + ": " + firstError(apply));
+    }
+    Path sourceDir = Files.createDirectories(dir.resolve(restored + "-source"));
+    Files.writeString(sourceDir.resolve(restored + ".json"), text.replace(realm, restored));
+    CliRun plan = CliRun.jar(work, Map.of(), "plan", "--format", "json", "--dir", sourceDir.toString());
+    List<String> lost = plan.exitCode() == 1 ? List.of(firstError(plan)) : notSecrets(plan.out());
+    if (!lost.isEmpty()) {
+      return new Outcome(name, Result.RESTORE_FAILED, "the file on the realm made from its export plans: "
+          + String.join(" | ", lost.subList(0, Math.min(12, lost.size()))));
+    }
+    return new Outcome(name, Result.PASS, "no changes; the export restores the file (secrets aside)");
+  }
+
+  /**
+   * The changes of a JSON plan except new values of secrets: the export masks them, so a realm made from it has
+   * secrets of its own.
+   */
+  private static List<String> notSecrets(String planJson) {
+    var out = new ArrayList<String>();
+    for (JsonNode realm : Json.read(planJson).path("realms")) {
+      for (JsonNode change : realm.path("changes")) {
+        String object = change.path("op").asText() + " " + change.path("type").asText() + " "
+            + change.path("key").asText();
+        if (change.path("fields").isEmpty()) {
+          out.add(object);
+        }
+        for (JsonNode field : change.path("fields")) {
+          if (!field.path("sensitive").asBoolean()) {
+            out.add(object + " " + field.path("path").asText() + ": " + field.path("before") + " -> "
+                + field.path("after"));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private static String firstError(CliRun run) {

@@ -37,6 +37,16 @@ public final class Exporter {
   /** When the client secret was generated: changes with every secret, says nothing about configuration. */
   private static final String SECRET_ROTATION_TIME = "client.secret.creation.time";
   private static final String LOCALIZATION_TEXTS = "localizationTexts";
+  /**
+   * Authenticator settings whose names look secret but hold none: the credential types a conditional-credential
+   * step checks ({@code "credentials": "otp"}). Masked, they could not be restored from the export.
+   */
+  private static final Set<String> AUTHENTICATOR_SETTINGS_NOT_SECRET = Set.of("credentials");
+  /**
+   * Realm fields written even at the captured default: {@code enabled} defaults to true only for realms created
+   * enabled, as the defaults were; a realm created from a file without it is disabled.
+   */
+  private static final Set<String> ALWAYS_WRITTEN = Set.of("realm", "enabled");
 
   private Exporter() {}
 
@@ -53,7 +63,7 @@ public final class Exporter {
     if (rep.get("attributes") instanceof ObjectNode attributes) {
       attributes.remove(SyncState.ATTRIBUTE);
     }
-    mask(rep);
+    mask(rep, Set.of());
     String defaultRole = BuiltIns.defaultRoleName(realm);
     var users = Json.array();
     for (ObjectNode user : Json.objects(rep.get("users"))) {
@@ -133,7 +143,7 @@ public final class Exporter {
   }
 
   /** Secrets become {@code **********}: the file then leaves them as they are on the server. Texts are not secrets. */
-  private static void mask(JsonNode node) {
+  private static void mask(JsonNode node, Set<String> notSecret) {
     if (node instanceof ObjectNode object) {
       object.properties().forEach(e -> {
         JsonNode value = e.getValue();
@@ -141,14 +151,15 @@ public final class Exporter {
           return;
         }
         boolean text = value.isTextual() || value.isArray() && value.size() == 1 && value.get(0).isTextual();
-        if (text && SecretPolicy.sensitiveName(e.getKey()) && !Representations.masked(value)) {
+        if (text && SecretPolicy.sensitiveName(e.getKey()) && !notSecret.contains(e.getKey())
+            && !Representations.masked(value)) {
           e.setValue(value.isArray() ? Json.array(List.of(Json.MASKED)) : TextNode.valueOf(Json.MASKED));
         } else {
-          mask(value);
+          mask(value, e.getKey().equals("authenticatorConfig") ? AUTHENTICATOR_SETTINGS_NOT_SECRET : notSecret);
         }
       });
     } else if (node instanceof ArrayNode array) {
-      array.forEach(Exporter::mask);
+      array.forEach(item -> mask(item, notSecret));
     }
   }
 
@@ -247,7 +258,7 @@ public final class Exporter {
     var out = rep.deepCopy();
     for (var entry : Json.fields(defaultRealm)) {
       String field = entry.getKey();
-      if (field.equals("realm") || !out.has(field)) {
+      if (ALWAYS_WRITTEN.contains(field) || !out.has(field)) {
         continue;
       }
       switch (field) {

@@ -39,8 +39,30 @@ class ExporterTest {
         .put("fullScopeAllowed", defaults.fresh("client").get("fullScopeAllowed").asBoolean());
     var out = Exporter.stripDefaults(rep, fresh, defaults);
     assertThat(out.properties()).extracting(java.util.Map.Entry::getKey)
-        .containsExactlyInAnyOrder("realm", "displayName", "clients");
+        .containsExactlyInAnyOrder("realm", "enabled", "displayName", "clients");
     assertThat(out.get("clients")).singleElement().satisfies(client ->
         assertThat(client.toString()).isEqualTo("{\"clientId\":\"web\",\"publicClient\":true}"));
+  }
+
+  @Test
+  void anEnabledRealmIsExportedEnabledBecauseARealmCreatedWithoutTheFieldIsDisabled() {
+    var defaults = Defaults.load();
+    var fresh = defaults.realm("demo");
+    assertThat(fresh.get("enabled").asBoolean()).as("captured from an enabled realm").isTrue();
+    var out = Exporter.stripDefaults(fresh.deepCopy(), fresh, defaults);
+    assertThat(out.get("enabled").asBoolean()).isTrue();
+    assertThat(out.has("sslRequired")).as("other fields at their defaults are still left out").isFalse();
+  }
+
+  @Test
+  void theCredentialTypesOfAConditionAreExportedWhileSecretsOfAuthenticatorsAreMasked() {
+    var live = json("{'realm':'demo','authenticatorConfig':[{'alias':'has-passkey',"
+        + "'config':{'credentials':'webauthn-passwordless','secret':'s3cr3t'}}],"
+        + "'users':[{'username':'ann','credentials':'plain'}]}");
+    var out = Exporter.canonicalize(live, "demo");
+    assertThat(out.at("/authenticatorConfig/0/config/credentials").asText()).isEqualTo("webauthn-passwordless");
+    assertThat(out.at("/authenticatorConfig/0/config/secret").asText()).isEqualTo(Json.MASKED);
+    assertThat(out.at("/users/0/credentials").asText()).as("elsewhere the name still means a secret")
+        .isEqualTo(Json.MASKED);
   }
 }
