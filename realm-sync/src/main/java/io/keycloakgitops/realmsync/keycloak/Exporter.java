@@ -29,9 +29,12 @@ public final class Exporter {
   private static final Set<String> NOT_CONFIGURATION = Set.of("access", "userProfileMetadata", "subGroupCount",
       "createdTimestamp", "totp", "disableableCredentialTypes", "types", "autheticatorFlow", "authenticatorConfigId",
       "path", "keycloakVersion", "clientRole", "containerId", "origin");
-  /** Fields the realm schema requires next to an object's key. */
+  /**
+   * Fields the realm schema requires next to an object's key, and {@code protocol}, without which Keycloak refuses to
+   * create a client scope ("Unexpected protocol").
+   */
   private static final Set<String> REQUIRED = Set.of("providerId", "protocolMapper", "identityProviderAlias",
-      "identityProviderMapper");
+      "identityProviderMapper", "protocol");
   /** Key material that differs between any two realms, so it never says whether a key provider was changed. */
   private static final Set<String> KEY_MATERIAL = Set.of("privateKey", "certificate", "secret", "kid", "publicKey");
   /** When the client secret was generated: changes with every secret, says nothing about configuration. */

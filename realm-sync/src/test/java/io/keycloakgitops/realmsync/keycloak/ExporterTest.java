@@ -65,4 +65,15 @@ class ExporterTest {
     assertThat(out.at("/users/0/credentials").asText()).as("elsewhere the name still means a secret")
         .isEqualTo(Json.MASKED);
   }
+
+  @Test
+  void aClientScopeKeepsItsProtocolAtTheDefaultBecauseKeycloakRefusesToCreateOneWithout() {
+    var defaults = Defaults.load();
+    var fresh = defaults.realm("demo");
+    var rep = fresh.deepCopy();
+    rep.withArray("clientScopes").addObject().put("name", "api-audience").put("protocol", "openid-connect");
+    var out = Exporter.stripDefaults(rep, fresh, defaults);
+    assertThat(out.get("clientScopes")).singleElement().satisfies(scope ->
+        assertThat(scope.toString()).isEqualTo("{\"name\":\"api-audience\",\"protocol\":\"openid-connect\"}"));
+  }
 }
