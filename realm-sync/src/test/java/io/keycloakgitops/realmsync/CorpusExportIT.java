@@ -48,7 +48,7 @@ class CorpusExportIT {
   record Outcome(String file, Result result, String reason) {}
 
   @Test
-  void exportOfEveryCorpusRealmPlansNoChanges() throws Exception {
+  void theExportOfEveryCorpusRealmPlansCleanAndRestoresTheRealm() throws Exception {
     List<Path> files = Corpus.files();
     assertThat(files).isNotEmpty();
     var outcomes = new ArrayList<Outcome>();

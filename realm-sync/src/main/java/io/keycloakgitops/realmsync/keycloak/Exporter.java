@@ -29,12 +29,9 @@ public final class Exporter {
   private static final Set<String> NOT_CONFIGURATION = Set.of("access", "userProfileMetadata", "subGroupCount",
       "createdTimestamp", "totp", "disableableCredentialTypes", "types", "autheticatorFlow", "authenticatorConfigId",
       "path", "keycloakVersion", "clientRole", "containerId", "origin");
-  /**
-   * Fields the realm schema requires next to an object's key, and {@code protocol}, without which Keycloak refuses to
-   * create a client scope ("Unexpected protocol").
-   */
+  /** Fields the realm schema requires next to an object's key. */
   private static final Set<String> REQUIRED = Set.of("providerId", "protocolMapper", "identityProviderAlias",
-      "identityProviderMapper", "protocol");
+      "identityProviderMapper");
   /** Key material that differs between any two realms, so it never says whether a key provider was changed. */
   private static final Set<String> KEY_MATERIAL = Set.of("privateKey", "certificate", "secret", "kid", "publicKey");
   /** When the client secret was generated: changes with every secret, says nothing about configuration. */
@@ -266,7 +263,12 @@ public final class Exporter {
       }
       switch (field) {
         case "clients" -> stripObjects(out, field, "clientId", entry.getValue(), defaults.fresh("client"));
-        case "clientScopes" -> stripObjects(out, field, "name", entry.getValue(), defaults.fresh("clientScope"));
+        case "clientScopes" -> {
+          // Keycloak refuses to create a client scope without a protocol ("Unexpected protocol"), default or not.
+          var freshScope = defaults.fresh("clientScope");
+          freshScope.remove("protocol");
+          stripObjects(out, field, "name", entry.getValue(), freshScope);
+        }
         case "identityProviders" -> stripObjects(out, field, "alias", entry.getValue(), defaults.fresh("identityProvider"));
         case "authenticationFlows" -> stripObjects(out, field, "alias", entry.getValue(), defaults.fresh("flow"));
         case "authenticatorConfig", "requiredActions" -> stripObjects(out, field, "alias", entry.getValue(), null);
