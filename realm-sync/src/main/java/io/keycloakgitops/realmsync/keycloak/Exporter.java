@@ -262,7 +262,10 @@ public final class Exporter {
         continue;
       }
       switch (field) {
-        case "clients" -> stripObjects(out, field, "clientId", entry.getValue(), defaults.fresh("client"));
+        case "clients" -> {
+          declareEmptyScopeLists(out, entry.getValue());
+          stripObjects(out, field, "clientId", entry.getValue(), defaults.fresh("client"));
+        }
         case "clientScopes" -> {
           // Keycloak refuses to create a client scope without a protocol ("Unexpected protocol"), default or not.
           var freshScope = defaults.fresh("clientScope");
@@ -290,12 +293,39 @@ public final class Exporter {
         default -> stripField(out, field, entry.getValue());
       }
     }
+    keepOtpPolicyType(rep, out);
     // Fresh-object defaults also apply to objects of collections a new realm has none of (groups, users, IdPs).
     stripFresh(out, RealmCollection.IDENTITY_PROVIDERS, defaults.fresh("identityProvider"));
     stripFresh(out, RealmCollection.USERS, defaults.fresh("user"));
     List.of("clients", "clientScopes", "authenticationFlows", "authenticatorConfig", "requiredActions", "users",
         "identityProviders", "identityProviderMappers", "groups", "scopeMappings", "defaultGroups").forEach(f -> dropIfEmpty(out, f));
     return (ObjectNode) Json.canonical(out);
+  }
+
+  /**
+   * Keycloak lists a client's scopes only when it has some: a new client without them has none, which the file must
+   * say, or the client would be created with the realm's default scopes.
+   */
+  private static void declareEmptyScopeLists(ObjectNode rep, JsonNode builtIns) {
+    var builtInIds = new java.util.HashSet<String>();
+    Json.objects(builtIns).forEach(c -> builtInIds.add(Json.text(c, "clientId")));
+    for (ObjectNode client : Json.objects(rep.get("clients"))) {
+      if (!builtInIds.contains(Json.text(client, "clientId"))) {
+        List.of("defaultClientScopes", "optionalClientScopes").forEach(f -> {
+          if (!client.has(f)) {
+            client.set(f, Json.array());
+          }
+        });
+      }
+    }
+  }
+
+  /** Keycloak reads a realm's OTP policy fields only with {@code otpPolicyType}: it stays when one of them does. */
+  private static void keepOtpPolicyType(ObjectNode rep, ObjectNode out) {
+    boolean otpPolicy = out.properties().stream().anyMatch(e -> e.getKey().startsWith("otpPolicy"));
+    if (otpPolicy && rep.has("otpPolicyType")) {
+      out.set("otpPolicyType", rep.get("otpPolicyType"));
+    }
   }
 
   /** Removes {@code field} when it equals the default; for data maps, the keys that equal it. */

@@ -35,8 +35,10 @@ class ExporterTest {
     var fresh = defaults.realm("demo");
     var rep = fresh.deepCopy();
     rep.put("displayName", "Changed");
+    var freshClient = defaults.fresh("client");
     rep.withArray("clients").addObject().put("clientId", "web").put("publicClient", true)
-        .put("fullScopeAllowed", defaults.fresh("client").get("fullScopeAllowed").asBoolean());
+        .put("fullScopeAllowed", freshClient.get("fullScopeAllowed").asBoolean())
+        .setAll(freshClient.retain("defaultClientScopes", "optionalClientScopes"));
     var out = Exporter.stripDefaults(rep, fresh, defaults);
     assertThat(out.properties()).extracting(java.util.Map.Entry::getKey)
         .containsExactlyInAnyOrder("realm", "enabled", "displayName", "clients");
@@ -75,5 +77,31 @@ class ExporterTest {
     var out = Exporter.stripDefaults(rep, fresh, defaults);
     assertThat(out.get("clientScopes")).singleElement().satisfies(scope ->
         assertThat(scope.toString()).isEqualTo("{\"name\":\"api-audience\",\"protocol\":\"openid-connect\"}"));
+  }
+
+  @Test
+  void aNewClientWithoutScopesSaysSoOtherwiseItWouldBeCreatedWithTheRealmDefaults() {
+    var defaults = Defaults.load();
+    var fresh = defaults.realm("demo");
+    var rep = fresh.deepCopy();
+    // Keycloak leaves a client's empty scope lists out of its representation.
+    rep.withArray("clients").addObject().put("clientId", "web-shop").set("defaultClientScopes", Json.array(
+        java.util.List.of("profile")));
+    var out = Exporter.stripDefaults(rep, fresh, defaults);
+    assertThat(out.get("clients")).singleElement().satisfies(client -> assertThat(client.toString())
+        .isEqualTo("{\"clientId\":\"web-shop\",\"defaultClientScopes\":[\"profile\"],\"optionalClientScopes\":[]}"));
+    assertThat(out.toString()).as("built-in clients stay out").doesNotContain("\"account\"");
+  }
+
+  @Test
+  void otpPolicyFieldsKeepTheirTypeBecauseKeycloakReadsThemOnlyWithIt() {
+    var defaults = Defaults.load();
+    var fresh = defaults.realm("demo");
+    var rep = fresh.deepCopy().put("otpPolicyDigits", 8);
+    var out = Exporter.stripDefaults(rep, fresh, defaults);
+    assertThat(out.get("otpPolicyDigits").asInt()).isEqualTo(8);
+    assertThat(out.get("otpPolicyType").asText()).isEqualTo(fresh.get("otpPolicyType").asText());
+    assertThat(Exporter.stripDefaults(fresh.deepCopy(), fresh, defaults).has("otpPolicyType"))
+        .as("an unchanged OTP policy is left out whole").isFalse();
   }
 }
