@@ -263,8 +263,8 @@ public final class Exporter {
       }
       switch (field) {
         case "clients" -> {
-          declareEmptyScopeLists(out, entry.getValue());
           stripObjects(out, field, "clientId", entry.getValue(), defaults.fresh("client"));
+          keepScopeListsTogether(rep, out);
         }
         case "clientScopes" -> {
           // Keycloak refuses to create a client scope without a protocol ("Unexpected protocol"), default or not.
@@ -303,21 +303,30 @@ public final class Exporter {
   }
 
   /**
-   * Keycloak lists a client's scopes only when it has some: a new client without them has none, which the file must
-   * say, or the client would be created with the realm's default scopes.
+   * Keycloak gives a new client the realm's default scopes only when it declares neither list: a client keeping one
+   * list keeps the other too, even at its default, or it would be created without those scopes.
    */
-  private static void declareEmptyScopeLists(ObjectNode rep, JsonNode builtIns) {
-    var builtInIds = new java.util.HashSet<String>();
-    Json.objects(builtIns).forEach(c -> builtInIds.add(Json.text(c, "clientId")));
-    for (ObjectNode client : Json.objects(rep.get("clients"))) {
-      if (!builtInIds.contains(Json.text(client, "clientId"))) {
-        List.of("defaultClientScopes", "optionalClientScopes").forEach(f -> {
-          if (!client.has(f)) {
-            client.set(f, Json.array());
+  private static void keepScopeListsTogether(ObjectNode rep, ObjectNode out) {
+    var lists = List.of("defaultClientScopes", "optionalClientScopes");
+    for (ObjectNode client : Json.objects(out.get("clients"))) {
+      if (lists.stream().anyMatch(client::has)) {
+        JsonNode live = find(rep.get("clients"), "clientId", Json.text(client, "clientId"));
+        lists.forEach(f -> {
+          if (!client.has(f) && live != null && live.has(f)) {
+            client.set(f, live.get(f).deepCopy());
           }
         });
       }
     }
+  }
+
+  private static JsonNode find(JsonNode array, String field, String value) {
+    for (ObjectNode item : Json.objects(array)) {
+      if (value.equals(Json.text(item, field))) {
+        return item;
+      }
+    }
+    return null;
   }
 
   /** Keycloak reads a realm's OTP policy fields only with {@code otpPolicyType}: it stays when one of them does. */

@@ -80,17 +80,22 @@ class ExporterTest {
   }
 
   @Test
-  void aNewClientWithoutScopesSaysSoOtherwiseItWouldBeCreatedWithTheRealmDefaults() {
+  void aClientKeepingOneScopeListKeepsTheOtherBecauseKeycloakAddsDefaultsOnlyWhenBothAreMissing() {
     var defaults = Defaults.load();
     var fresh = defaults.realm("demo");
     var rep = fresh.deepCopy();
-    // Keycloak leaves a client's empty scope lists out of its representation.
-    rep.withArray("clients").addObject().put("clientId", "web-shop").set("defaultClientScopes", Json.array(
-        java.util.List.of("profile")));
+    var freshClient = defaults.fresh("client");
+    var defaultScopes = Json.array(java.util.List.of("api-audience", "profile"));
+    var webShop = rep.withArray("clients").addObject().put("clientId", "web-shop");
+    webShop.set("defaultClientScopes", defaultScopes);
+    webShop.set("optionalClientScopes", freshClient.get("optionalClientScopes"));
+    rep.withArray("clients").addObject().put("clientId", "plain").put("publicClient", true)
+        .setAll(freshClient.retain("defaultClientScopes", "optionalClientScopes"));
     var out = Exporter.stripDefaults(rep, fresh, defaults);
-    assertThat(out.get("clients")).singleElement().satisfies(client -> assertThat(client.toString())
-        .isEqualTo("{\"clientId\":\"web-shop\",\"defaultClientScopes\":[\"profile\"],\"optionalClientScopes\":[]}"));
-    assertThat(out.toString()).as("built-in clients stay out").doesNotContain("\"account\"");
+    assertThat(out.at("/clients/0/clientId").asText()).isEqualTo("web-shop");
+    assertThat(out.at("/clients/0/optionalClientScopes")).isEqualTo(freshClient.get("optionalClientScopes"));
+    assertThat(out.at("/clients/1").toString()).as("both lists at their defaults stay out")
+        .isEqualTo("{\"clientId\":\"plain\",\"publicClient\":true}");
   }
 
   @Test
