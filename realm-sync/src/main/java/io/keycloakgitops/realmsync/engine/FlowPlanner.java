@@ -192,6 +192,24 @@ final class FlowPlanner {
     return value != null && !value.isNull() && (current.get(field) == null || !Json.scalarEquals(value, current.get(field)));
   }
 
+  /**
+   * The body adding the sub-flow an execution names; {@code subFlowDef} is its declaration, if any. Keycloak stores
+   * the description it is given, so a declaration without one gets "" (as the admin console sends), never "null".
+   */
+  static ObjectNode subFlowBody(ObjectNode execution, ObjectNode subFlowDef) {
+    var body = Json.object();
+    body.put("alias", Json.text(execution, "flowAlias"));
+    String type = Json.text(subFlowDef, "providerId");
+    body.put("type", type == null ? "basic-flow" : type);
+    String description = Json.text(subFlowDef, "description");
+    body.put("description", description == null ? "" : description);
+    if (Json.text(execution, "authenticator") != null) {
+      body.put("provider", Json.text(execution, "authenticator"));
+    }
+    copyPriority(execution, body);
+    return body;
+  }
+
   /** Calls adding {@code executions} to flow {@code alias}, in order. */
   private List<Change.Action> executionSteps(String alias, List<ObjectNode> executions) {
     var steps = new ArrayList<Change.Action>();
@@ -202,16 +220,7 @@ final class FlowPlanner {
       steps.add(ctx -> {
         String id;
         if (subFlow != null) {
-          var body = Json.object();
-          body.put("alias", subFlow);
-          body.put("type", subFlowDef == null || Json.text(subFlowDef, "providerId") == null
-              ? "basic-flow" : Json.text(subFlowDef, "providerId"));
-          body.put("description", subFlowDef == null ? "" : String.valueOf(Json.text(subFlowDef, "description")));
-          if (Json.text(execution, "authenticator") != null) {
-            body.put("provider", Json.text(execution, "authenticator"));
-          }
-          copyPriority(execution, body);
-          ctx.api().post(flowPath + "/flow", body);
+          ctx.api().post(flowPath + "/flow", subFlowBody(execution, subFlowDef));
           id = subFlowExecutionId(ctx, flowPath, subFlow);
         } else {
           var body = Json.object();

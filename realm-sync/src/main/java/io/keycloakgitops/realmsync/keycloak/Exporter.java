@@ -37,6 +37,16 @@ public final class Exporter {
   /** When the client secret was generated: changes with every secret, says nothing about configuration. */
   private static final String SECRET_ROTATION_TIME = "client.secret.creation.time";
   private static final String LOCALIZATION_TEXTS = "localizationTexts";
+  /**
+   * Authenticator settings whose names look secret but hold none: the credential types a conditional-credential
+   * step checks ({@code "credentials": "otp"}). Masked, they could not be restored from the export.
+   */
+  private static final Set<String> AUTHENTICATOR_SETTINGS_NOT_SECRET = Set.of("credentials");
+  /**
+   * Realm fields written even at the captured default: {@code enabled} defaults to true only for realms created
+   * enabled, as the defaults were; a realm created from a file without it is disabled.
+   */
+  private static final Set<String> ALWAYS_WRITTEN = Set.of("realm", "enabled");
 
   private Exporter() {}
 
@@ -53,7 +63,7 @@ public final class Exporter {
     if (rep.get("attributes") instanceof ObjectNode attributes) {
       attributes.remove(SyncState.ATTRIBUTE);
     }
-    mask(rep);
+    mask(rep, Set.of());
     String defaultRole = BuiltIns.defaultRoleName(realm);
     var users = Json.array();
     for (ObjectNode user : Json.objects(rep.get("users"))) {
@@ -133,7 +143,7 @@ public final class Exporter {
   }
 
   /** Secrets become {@code **********}: the file then leaves them as they are on the server. Texts are not secrets. */
-  private static void mask(JsonNode node) {
+  private static void mask(JsonNode node, Set<String> notSecret) {
     if (node instanceof ObjectNode object) {
       object.properties().forEach(e -> {
         JsonNode value = e.getValue();
@@ -141,14 +151,15 @@ public final class Exporter {
           return;
         }
         boolean text = value.isTextual() || value.isArray() && value.size() == 1 && value.get(0).isTextual();
-        if (text && SecretPolicy.sensitiveName(e.getKey()) && !Representations.masked(value)) {
+        if (text && SecretPolicy.sensitiveName(e.getKey()) && !notSecret.contains(e.getKey())
+            && !Representations.masked(value)) {
           e.setValue(value.isArray() ? Json.array(List.of(Json.MASKED)) : TextNode.valueOf(Json.MASKED));
         } else {
-          mask(value);
+          mask(value, e.getKey().equals("authenticatorConfig") ? AUTHENTICATOR_SETTINGS_NOT_SECRET : notSecret);
         }
       });
     } else if (node instanceof ArrayNode array) {
-      array.forEach(Exporter::mask);
+      array.forEach(item -> mask(item, notSecret));
     }
   }
 
@@ -247,12 +258,20 @@ public final class Exporter {
     var out = rep.deepCopy();
     for (var entry : Json.fields(defaultRealm)) {
       String field = entry.getKey();
-      if (field.equals("realm") || !out.has(field)) {
+      if (ALWAYS_WRITTEN.contains(field) || !out.has(field)) {
         continue;
       }
       switch (field) {
-        case "clients" -> stripObjects(out, field, "clientId", entry.getValue(), defaults.fresh("client"));
-        case "clientScopes" -> stripObjects(out, field, "name", entry.getValue(), defaults.fresh("clientScope"));
+        case "clients" -> {
+          stripObjects(out, field, "clientId", entry.getValue(), defaults.fresh("client"));
+          keepScopeListsTogether(rep, out);
+        }
+        case "clientScopes" -> {
+          // Keycloak refuses to create a client scope without a protocol ("Unexpected protocol"), default or not.
+          var freshScope = defaults.fresh("clientScope");
+          freshScope.remove("protocol");
+          stripObjects(out, field, "name", entry.getValue(), freshScope);
+        }
         case "identityProviders" -> stripObjects(out, field, "alias", entry.getValue(), defaults.fresh("identityProvider"));
         case "authenticationFlows" -> stripObjects(out, field, "alias", entry.getValue(), defaults.fresh("flow"));
         case "authenticatorConfig", "requiredActions" -> stripObjects(out, field, "alias", entry.getValue(), null);
@@ -274,12 +293,48 @@ public final class Exporter {
         default -> stripField(out, field, entry.getValue());
       }
     }
+    keepOtpPolicyType(rep, out);
     // Fresh-object defaults also apply to objects of collections a new realm has none of (groups, users, IdPs).
     stripFresh(out, RealmCollection.IDENTITY_PROVIDERS, defaults.fresh("identityProvider"));
     stripFresh(out, RealmCollection.USERS, defaults.fresh("user"));
     List.of("clients", "clientScopes", "authenticationFlows", "authenticatorConfig", "requiredActions", "users",
         "identityProviders", "identityProviderMappers", "groups", "scopeMappings", "defaultGroups").forEach(f -> dropIfEmpty(out, f));
     return (ObjectNode) Json.canonical(out);
+  }
+
+  /**
+   * Keycloak gives a new client the realm's default scopes only when it declares neither list: a client keeping one
+   * list keeps the other too, even at its default, or it would be created without those scopes.
+   */
+  private static void keepScopeListsTogether(ObjectNode rep, ObjectNode out) {
+    var lists = List.of("defaultClientScopes", "optionalClientScopes");
+    for (ObjectNode client : Json.objects(out.get("clients"))) {
+      if (lists.stream().anyMatch(client::has)) {
+        JsonNode live = find(rep.get("clients"), "clientId", Json.text(client, "clientId"));
+        lists.forEach(f -> {
+          if (!client.has(f) && live != null && live.has(f)) {
+            client.set(f, live.get(f).deepCopy());
+          }
+        });
+      }
+    }
+  }
+
+  private static JsonNode find(JsonNode array, String field, String value) {
+    for (ObjectNode item : Json.objects(array)) {
+      if (value.equals(Json.text(item, field))) {
+        return item;
+      }
+    }
+    return null;
+  }
+
+  /** Keycloak reads a realm's OTP policy fields only with {@code otpPolicyType}: it stays when one of them does. */
+  private static void keepOtpPolicyType(ObjectNode rep, ObjectNode out) {
+    boolean otpPolicy = out.properties().stream().anyMatch(e -> e.getKey().startsWith("otpPolicy"));
+    if (otpPolicy && rep.has("otpPolicyType")) {
+      out.set("otpPolicyType", rep.get("otpPolicyType"));
+    }
   }
 
   /** Removes {@code field} when it equals the default; for data maps, the keys that equal it. */
