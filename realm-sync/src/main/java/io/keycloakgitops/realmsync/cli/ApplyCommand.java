@@ -5,6 +5,9 @@ import io.keycloakgitops.realmsync.engine.PlanPrinter;
 import io.keycloakgitops.realmsync.source.RealmLoader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
@@ -12,11 +15,17 @@ import picocli.CommandLine.Command;
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = "Make Keycloak match the realm files once, then exit (0: all applied, 1: any failure).")
 public final class ApplyCommand extends OneShotCommand {
+  /** Realms applied at once off a terminal: a handful, so Keycloak works while realm-sync reads and plans. */
+  public static final int REALMS_AT_ONCE = 4;
+
   @Override
   int run(RealmSyncer syncer, List<RealmLoader.Loaded> realms) {
     var summaries = new ArrayList<String>();
     boolean failed = false;
-    for (RealmLoader.Loaded realm : realms) {
+    // On a terminal one realm at a time, so that its progress lines stay readable.
+    var outcomes = applyAll(syncer, realms, TerminalProgress.isTerminal() ? 1 : REALMS_AT_ONCE);
+    for (int i = 0; i < realms.size(); i++) {
+      RealmLoader.Loaded realm = realms.get(i);
       if (!realm.ok()) {
         err().println(realm.error());
         summaries.add("realm " + realm.realm() + ": FAILED after 0 created, 0 updated, 0 deleted in 0 ms: invalid file "
@@ -24,12 +33,7 @@ public final class ApplyCommand extends OneShotCommand {
         failed = true;
         continue;
       }
-      var progress = TerminalProgress.onTerminal(err(), realm.realm());
-      RealmSyncer.Outcome outcome = progress == null ? syncer.apply(realm.desired())
-          : syncer.apply(realm.desired(), progress);
-      if (progress != null) {
-        progress.end();
-      }
+      RealmSyncer.Outcome outcome = outcomes.get(i);
       if (outcome.plan() != null && !outcome.plan().isEmpty()) {
         out().print(PlanPrinter.text(outcome.plan(), new io.keycloakgitops.realmsync.engine.SecretPolicy(
             realm.desired().secretValues(), io.keycloakgitops.realmsync.engine.SyncState.empty(),
@@ -51,5 +55,48 @@ public final class ApplyCommand extends OneShotCommand {
     summaries.forEach(out()::println);
     out().flush();
     return failed ? 1 : 0;
+  }
+
+  /**
+   * Applies the valid realms, {@code atOnce} at a time; the outcomes come back in file order (null for an invalid
+   * file), so the output reads the same however many ran together.
+   */
+  private List<RealmSyncer.Outcome> applyAll(RealmSyncer syncer, List<RealmLoader.Loaded> realms, int atOnce) {
+    var outcomes = new ArrayList<RealmSyncer.Outcome>();
+    if (atOnce == 1) {
+      for (RealmLoader.Loaded realm : realms) {
+        outcomes.add(realm.ok() ? applyOne(syncer, realm) : null);
+      }
+      return outcomes;
+    }
+    var pool = Executors.newFixedThreadPool(Math.min(atOnce, realms.size()));
+    try {
+      var futures = new ArrayList<Future<RealmSyncer.Outcome>>();
+      for (RealmLoader.Loaded realm : realms) {
+        futures.add(realm.ok() ? pool.submit(() -> syncer.apply(realm.desired())) : null);
+      }
+      for (var future : futures) {
+        outcomes.add(future == null ? null : future.get());
+      }
+      return outcomes;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while applying realms", e);
+    } catch (ExecutionException e) {
+      // RealmSyncer.apply reports failures in its outcome; anything thrown is a bug, not a Keycloak problem.
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private RealmSyncer.Outcome applyOne(RealmSyncer syncer, RealmLoader.Loaded realm) {
+    var progress = TerminalProgress.onTerminal(err(), realm.realm());
+    if (progress == null) {
+      return syncer.apply(realm.desired());
+    }
+    var outcome = syncer.apply(realm.desired(), progress);
+    progress.end();
+    return outcome;
   }
 }

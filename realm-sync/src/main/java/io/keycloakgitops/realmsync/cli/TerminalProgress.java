@@ -27,7 +27,7 @@ final class TerminalProgress implements Progress {
   }
 
   /** Java 22+ may give a console for redirected streams: ask it ({@code isTerminal}) where that exists. */
-  private static boolean isTerminal() {
+  static boolean isTerminal() {
     var console = System.console();
     if (console == null) {
       return false;

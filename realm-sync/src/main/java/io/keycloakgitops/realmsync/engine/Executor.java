@@ -66,7 +66,8 @@ public final class Executor {
     Map<Phase, List<Change>> bulkByPhase = new EnumMap<>(Phase.class);
     plan.changes().stream().filter(c -> c.bulk() != null)
         .forEach(c -> bulkByPhase.computeIfAbsent(c.phase(), k -> new ArrayList<>()).add(c));
-    bulkByPhase.values().removeIf(changes -> changes.size() < bulkThreshold);
+    // The threshold counts objects, not changes: two top-level trees of five groups are ten groups to create.
+    bulkByPhase.values().removeIf(changes -> changes.stream().mapToInt(Executor::objects).sum() < bulkThreshold);
     var bulkKeys = new java.util.HashSet<String>();
     bulkByPhase.values().forEach(changes -> changes.forEach(c -> bulkKeys.add(c.type() + "\u0000" + c.key())));
     plan.changes().stream().filter(c -> !c.followUp())

@@ -10,7 +10,7 @@ import java.util.Locale;
  * The benchmark workloads of issue 12, generated: W1 (300 clients, 200 roles, 100 groups, 1,000 users), W10 (ten
  * times that, groups three levels deep) and R200 (200 small realms in one folder).
  */
-enum Workloads {
+public enum Workloads {
   W1(1, new Size(300, 200, 20, 4, 0, 1000), "300 clients, 200 realm roles, 100 groups (20 × 4), 1,000 users"),
   W10(1, new Size(3000, 2000, 50, 9, 10, 20000),
       "3,000 clients, 2,000 realm roles, 5,000 groups (50 × 9 × 10, three levels), 20,000 users"),
@@ -51,7 +51,7 @@ enum Workloads {
    * sixth with two client roles), realm roles, groups with a role and an attribute, users each in one deepest group
    * with one realm role. {@code variant} changes one client's rootUrl: the one-change step.
    */
-  ObjectNode realm(String name, int variant) {
+  public ObjectNode realm(String name, int variant) {
     var realm = Json.object().put("realm", name).put("enabled", true).put("displayName", "Benchmark " + this);
     var clients = realm.putArray("clients");
     for (int i = 0; i < size.clients(); i++) {

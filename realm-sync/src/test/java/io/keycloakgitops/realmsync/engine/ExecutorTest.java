@@ -122,4 +122,22 @@ class ExecutorTest {
     assertThat(api.jsonPosts).extracting(body -> body.get("groups").size())
         .as("two trees of 100 groups fill the first batch of 200").containsExactly(2, 1);
   }
+
+  @Test
+  void fewGroupTreesOfManyGroupsReachTheBulkThresholdByTheirGroups() {
+    var changes = new ArrayList<Change>();
+    for (int i = 0; i < 2; i++) {
+      var tree = Json.object().put("name", "dept-" + i);
+      var subGroups = tree.putArray("subGroups");
+      for (int j = 0; j < 4; j++) {
+        subGroups.addObject().put("name", "team-" + j);
+      }
+      changes.add(Change.create(EntityType.GROUP, "/dept-" + i, Phase.GROUP, ctx -> ctx.api().post("/groups", tree))
+          .withBulk(new Change.BulkItem("groups", null, tree)));
+    }
+    var api = new RecordingApi();
+    Executor.run(new Plan("test", true, changes, List.of()),
+        new ApplyContext(api, SyncState.empty(), SyncState.empty(), null), 10);
+    assertThat(api.calls).as("2 trees of 5 groups are 10 groups: the threshold").containsExactly("POST /partialImport");
+  }
 }
