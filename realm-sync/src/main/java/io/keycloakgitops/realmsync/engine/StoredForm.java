@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -21,6 +22,14 @@ public final class StoredForm {
   private static final String KEY_PROVIDER = "org.keycloak.keys.KeyProvider";
   private static final String REALM_CLIENT = "realm_client";
   private static final String OVERRIDES = "authenticationFlowBindingOverrides";
+  /** Dropped by Keycloak 12+: the first-broker-login flow's review-profile step took its place. */
+  private static final List<String> IDP_DROPS = List.of("updateProfileFirstLoginMode", "updateProfileFirstLogin");
+  private static final String LEGACY_HIDE_ON_LOGIN = "hideOnLoginPage";
+  private static final String OIDC = "openid-connect";
+  /** Built-in client scopes of another protocol than openid-connect. */
+  private static final Set<String> BUILT_IN_SAML_SCOPES = Set.of("role_list", "saml_organization");
+  /** Composites Keycloak gives every realm's default role before adding the legacy {@code defaultRoles}. */
+  private static final List<String> DEFAULT_ROLE_COMPOSITES = List.of("offline_access", "uma_authorization");
 
   private final List<String> notes = new ArrayList<>();
 
@@ -32,8 +41,14 @@ public final class StoredForm {
     form.legacyClients(rep);
     form.legacyRealmKeys(rep);
     form.overrideIdsToAliases(rep);
+    form.legacyDefaultRoles(rep);
+    Map<String, String> scopeProtocols = scopeProtocols(rep);
     for (ObjectNode client : Json.objects(rep.get("clients"))) {
       form.client(client);
+      form.clientScopesOfItsProtocol(client, scopeProtocols);
+    }
+    for (ObjectNode idp : Json.objects(rep.get("identityProviders"))) {
+      form.identityProvider(idp);
     }
     for (ObjectNode scope : Json.objects(rep.get("clientScopes"))) {
       form.samlMappers("client scope \"" + Json.text(scope, "name") + "\"", scope);
@@ -228,5 +243,101 @@ public final class StoredForm {
         });
       }
     }
+  }
+
+  /**
+   * Keycloak 12+ stores no {@code updateProfileFirstLoginMode}, and moves the legacy {@code config.hideOnLoginPage}
+   * to the provider's {@code hideOnLogin}.
+   */
+  private void identityProvider(ObjectNode idp) {
+    String label = "identity provider \"" + Json.text(idp, "alias") + "\"";
+    List<String> dropped = IDP_DROPS.stream().filter(idp::has).toList();
+    if (!dropped.isEmpty()) {
+      idp.remove(dropped);
+      notes.add("Keycloak stores " + label + " without " + String.join("/", dropped));
+    }
+    if (idp.get("config") instanceof ObjectNode config && config.has(LEGACY_HIDE_ON_LOGIN)) {
+      idp.put("hideOnLogin", Boolean.parseBoolean(config.remove(LEGACY_HIDE_ON_LOGIN).asText()));
+      notes.add("Keycloak stores config.hideOnLoginPage of " + label + " as hideOnLogin");
+    }
+  }
+
+  /** The protocol of each client scope the file declares, and of Keycloak's built-in ones. */
+  private static Map<String, String> scopeProtocols(ObjectNode rep) {
+    Map<String, String> protocols = new HashMap<>();
+    BuiltIns.CLIENT_SCOPES.forEach(name -> protocols.put(name, BUILT_IN_SAML_SCOPES.contains(name) ? "saml" : OIDC));
+    for (ObjectNode scope : Json.objects(rep.get("clientScopes"))) {
+      String protocol = Json.text(scope, "protocol");
+      protocols.put(Json.text(scope, "name"), protocol == null ? OIDC : protocol);
+    }
+    return protocols;
+  }
+
+  /**
+   * Keycloak links a client only to client scopes of its own protocol and skips the others without an error (older
+   * exports list the SAML scope {@code role_list} on OpenID Connect clients).
+   */
+  private void clientScopesOfItsProtocol(ObjectNode client, Map<String, String> scopeProtocols) {
+    String protocol = Objects.requireNonNullElse(Json.text(client, "protocol"), OIDC);
+    for (String field : List.of("defaultClientScopes", "optionalClientScopes")) {
+      if (!(client.get(field) instanceof ArrayNode scopes)) {
+        continue;
+      }
+      List<String> foreign = Json.strings(scopes).stream()
+          .filter(name -> scopeProtocols.containsKey(name) && !protocol.equals(scopeProtocols.get(name))).toList();
+      if (!foreign.isEmpty()) {
+        client.set(field, Json.array(Json.strings(scopes).stream().filter(n -> !foreign.contains(n)).toList()));
+        notes.add("Keycloak stores " + field + " of client \"" + Json.text(client, "clientId") + "\" without "
+            + foreign + ": client scopes of another protocol than " + protocol);
+      }
+    }
+  }
+
+  /**
+   * Before Keycloak 13 a realm listed {@code defaultRoles} (and a client its own); Keycloak's import makes them
+   * composites of the realm's default role {@code default-roles-<realm>}, creating roles that do not exist. A file
+   * that names its {@code defaultRole} already is a newer export: the legacy lists are ignored, as Keycloak does.
+   */
+  private void legacyDefaultRoles(ObjectNode rep) {
+    JsonNode realmDefaults = rep.remove("defaultRoles");
+    Map<String, JsonNode> clientDefaults = new java.util.LinkedHashMap<>();
+    for (ObjectNode client : Json.objects(rep.get("clients"))) {
+      if (client.has("defaultRoles")) {
+        clientDefaults.put(Json.text(client, "clientId"), client.remove("defaultRoles"));
+      }
+    }
+    if (realmDefaults == null && clientDefaults.isEmpty()) {
+      return;
+    }
+    if (rep.has("defaultRole")) {
+      notes.add("Keycloak ignores the legacy \"defaultRoles\" of a realm that names its \"defaultRole\"");
+      return;
+    }
+    ObjectNode roles = rep.with("roles");
+    ArrayNode realmRoles = roles.withArray("realm");
+    String defaultRoleName = BuiltIns.defaultRoleName(Json.text(rep, "realm"));
+    ObjectNode defaultRole = namedOrAdded(realmRoles, defaultRoleName);
+    ObjectNode composites = defaultRole.with("composites");
+    var realmNames = new LinkedHashSet<>(DEFAULT_ROLE_COMPOSITES);
+    realmNames.addAll(Json.strings(composites.get("realm")));
+    if (realmDefaults != null) {
+      realmNames.addAll(Json.strings(realmDefaults).stream().map(String::strip).toList());
+    }
+    realmNames.forEach(name -> namedOrAdded(realmRoles, name));
+    composites.set("realm", Json.array(List.copyOf(realmNames)));
+    clientDefaults.forEach((clientId, names) -> {
+      var clientNames = new LinkedHashSet<>(Json.strings(composites.path("client").get(clientId)));
+      clientNames.addAll(Json.strings(names).stream().map(String::strip).toList());
+      ArrayNode clientRoles = roles.with("client").withArray(clientId);
+      clientNames.forEach(name -> namedOrAdded(clientRoles, name));
+      composites.with("client").set(clientId, Json.array(List.copyOf(clientNames)));
+    });
+    notes.add("Keycloak stores the legacy \"defaultRoles\" as composites of the realm's default role \""
+        + defaultRoleName + "\"");
+  }
+
+  private static ObjectNode namedOrAdded(ArrayNode roles, String name) {
+    return Json.objects(roles).stream().filter(r -> name.equals(Json.text(r, "name"))).findFirst()
+        .orElseGet(() -> roles.addObject().put("name", name));
   }
 }

@@ -108,4 +108,71 @@ class StoredFormTest {
     assertThat(StoredForm.normalize(rep)).hasSize(1);
     assertThat(StoredForm.normalize(rep)).isEmpty();
   }
+
+  @Test
+  void identityProvidersLoseUpdateProfileFirstLoginModeAndHideOnLoginPageBecomesHideOnLogin() {
+    var rep = json("{'realm':'r','identityProviders':["
+        + "{'alias':'old','updateProfileFirstLoginMode':'on','config':{'hideOnLoginPage':'true','clientId':'c'}},"
+        + "{'alias':'saml','updateProfileFirstLogin':false,'config':{'hideOnLoginPage':'false'}},"
+        + "{'alias':'new','hideOnLogin':true,'config':{'clientId':'n'}}]}");
+    var notes = StoredForm.normalize(rep);
+    assertThat(rep.at("/identityProviders/0").has("updateProfileFirstLoginMode")).isFalse();
+    assertThat(rep.at("/identityProviders/0/hideOnLogin").asBoolean()).isTrue();
+    assertThat(rep.at("/identityProviders/0/config").has("hideOnLoginPage")).isFalse();
+    assertThat(rep.at("/identityProviders/0/config/clientId").asText()).isEqualTo("c");
+    assertThat(rep.at("/identityProviders/1").has("updateProfileFirstLogin")).isFalse();
+    assertThat(rep.at("/identityProviders/1/hideOnLogin").isBoolean()).isTrue();
+    assertThat(rep.at("/identityProviders/1/hideOnLogin").asBoolean()).isFalse();
+    assertThat(rep.at("/identityProviders/2")).isEqualTo(json("{'alias':'new','hideOnLogin':true,'config':{'clientId':'n'}}"));
+    assertThat(notes).containsExactly(
+        "Keycloak stores identity provider \"old\" without updateProfileFirstLoginMode",
+        "Keycloak stores config.hideOnLoginPage of identity provider \"old\" as hideOnLogin",
+        "Keycloak stores identity provider \"saml\" without updateProfileFirstLogin",
+        "Keycloak stores config.hideOnLoginPage of identity provider \"saml\" as hideOnLogin");
+  }
+
+  @Test
+  void clientsKeepOnlyClientScopesOfTheirOwnProtocol() {
+    var rep = json("{'realm':'r','clientScopes':[{'name':'saml-extra','protocol':'saml'},{'name':'api'}],"
+        + "'clients':[{'clientId':'app','defaultClientScopes':['role_list','roles','saml-extra','api','unknown'],"
+        + "'optionalClientScopes':['microprofile-jwt']},"
+        + "{'clientId':'sp','protocol':'saml','defaultClientScopes':['role_list','web-origins']}]}");
+    var notes = StoredForm.normalize(rep);
+    assertThat(Json.strings(rep.at("/clients/0/defaultClientScopes"))).containsExactly("roles", "api", "unknown");
+    assertThat(Json.strings(rep.at("/clients/0/optionalClientScopes"))).containsExactly("microprofile-jwt");
+    assertThat(Json.strings(rep.at("/clients/1/defaultClientScopes"))).containsExactly("role_list");
+    assertThat(notes).containsExactly(
+        "Keycloak stores defaultClientScopes of client \"app\" without [role_list, saml-extra]: client scopes of"
+            + " another protocol than openid-connect",
+        "Keycloak stores defaultClientScopes of client \"sp\" without [web-origins]: client scopes of another"
+            + " protocol than saml");
+  }
+
+  @Test
+  void legacyDefaultRolesBecomeCompositesOfTheRealmsDefaultRole() {
+    var rep = json("{'realm':'Shop','defaultRoles':['member ','offline_access'],"
+        + "'roles':{'realm':[{'name':'member','description':'d'}]},"
+        + "'clients':[{'clientId':'app','defaultRoles':['viewer']}]}");
+    var notes = StoredForm.normalize(rep);
+    assertThat(rep.has("defaultRoles")).isFalse();
+    assertThat(rep.at("/clients/0").has("defaultRoles")).isFalse();
+    var roles = Json.objects(rep.at("/roles/realm"));
+    assertThat(roles).extracting(r -> Json.text(r, "name"))
+        .containsExactly("member", "default-roles-shop", "offline_access", "uma_authorization");
+    assertThat(roles.getFirst().get("description").asText()).isEqualTo("d");
+    var composites = roles.get(1).get("composites");
+    assertThat(Json.strings(composites.get("realm"))).containsExactly("offline_access", "uma_authorization", "member");
+    assertThat(Json.strings(composites.at("/client/app"))).containsExactly("viewer");
+    assertThat(Json.objects(rep.at("/roles/client/app"))).extracting(r -> Json.text(r, "name")).containsExactly("viewer");
+    assertThat(notes).containsExactly(
+        "Keycloak stores the legacy \"defaultRoles\" as composites of the realm's default role \"default-roles-shop\"");
+  }
+
+  @Test
+  void legacyDefaultRolesBesideADefaultRoleAreIgnoredLikeKeycloakIgnoresThem() {
+    var rep = json("{'realm':'r','defaultRole':{'name':'default-roles-r'},'defaultRoles':['member']}");
+    var notes = StoredForm.normalize(rep);
+    assertThat(rep).isEqualTo(json("{'realm':'r','defaultRole':{'name':'default-roles-r'}}"));
+    assertThat(notes).singleElement().asString().contains("ignores the legacy \"defaultRoles\"");
+  }
 }
