@@ -27,7 +27,7 @@ done
 
 tmp=$(mktemp -d /tmp/kg-test-images.XXXXXX)
 containerd_pid=""
-pm() { podman --root "$tmp/podman" --runroot "$tmp/podman-run" --storage-driver overlay --cgroup-manager cgroupfs \
+pm() { CONTAINERS_CONF="$tmp/containers.conf" podman --root "$tmp/podman" --runroot "$tmp/podman-run" --storage-driver overlay --cgroup-manager cgroupfs \
   --events-backend file --tmpdir "$tmp/podman-tmp" "$@"; }
 ctr_() { ctr --address "$tmp/containerd.sock" -n k8s.io "$@"; }
 cleanup() {
@@ -78,6 +78,10 @@ status=$(ctr_ task list | awk '$1 == "pause-smoke" {print $3}')
 pass "ctr run pause: RUNNING as $(ctr_ containers info pause-smoke | grep -o '"uid": [0-9]*' | head -1)"
 
 # --- 2. podman: each image as a restricted pod runs it -----------------------------------------------------
+# Root here may lack CAP_SYS_RESOURCE (as in this VM): runc can then only lower rlimits, not raise them to
+# podman's defaults, so every container (the pod's infra too) gets the current hard limits.
+printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=4096:4096"]\n' "$(ulimit -Hn)" "$(ulimit -Hn)" \
+  > "$tmp/containers.conf"
 for name in $names; do
   pm load -q -i "$images/$name.tar" >/dev/null || fail "podman load $name.tar"
 done
