@@ -22,4 +22,6 @@ if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
   fi
 fi
 
-exec "$bin/postgres" -D "$PGDATA" -c listen_addresses="${POSTGRES_LISTEN_ADDRESSES:-*}" -c unix_socket_directories="$PGDATA"
+# jit=off: the image ships without the LLVM JIT provider.
+exec "$bin/postgres" -D "$PGDATA" -c listen_addresses="${POSTGRES_LISTEN_ADDRESSES:-*}" -c unix_socket_directories="$PGDATA" \
+  -c jit=off
