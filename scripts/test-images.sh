@@ -8,7 +8,7 @@
 #     --help; PostgreSQL takes a connection; Keycloak (`start --optimized`, the image's command) runs on that
 #     PostgreSQL and answers /health/ready and /realms/master.
 #
-#   scripts/test-images.sh        (as root, after scripts/build-images.sh)
+#   scripts/test-images.sh        (as root, after scripts/build-images.sh; first checks that a second build is a no-op)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +24,11 @@ ensure_debian_packages containerd runc podman
 for name in $names; do
   [[ -f "$images/$name.tar" ]] || { echo "error: $images/$name.tar is missing: run scripts/build-images.sh" >&2; exit 1; }
 done
+
+# The build is idempotent: right after a build, a second run finds every archive's inputs unchanged.
+rebuilt=$("$root/scripts/build-images.sh" 2>&1 >/dev/null | grep -v '(up to date)$' || true)
+[[ -z "$rebuilt" ]] || { echo "FAIL: build-images.sh rebuilt unchanged images (run it once before this test): $rebuilt" >&2; exit 1; }
+echo "ok: build-images.sh again: all seven up to date"
 
 tmp=$(mktemp -d /tmp/kg-test-images.XXXXXX)
 containerd_pid=""
