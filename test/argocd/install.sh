@@ -13,9 +13,10 @@ BIN_DIR="${KEYCLOAK_GITOPS_BIN:-$HOME/.cache/keycloak-gitops/bin}"
 MANIFESTS_DIR="${ARGOCD_MANIFESTS:-$HOME/.cache/keycloak-gitops/argocd-manifests}"
 ARGOCD="$BIN_DIR/argocd"
 # Bumped when the build recipe changes, so a cached binary built the old way is rebuilt.
-RECIPE="2-metrics-address"
+RECIPE="3-git-wrappers"
 STAMP="$BIN_DIR/argocd.recipe"
-# The components the tests start: cmd/main.go picks the component from the binary's name.
+# The components the tests start: cmd/main.go picks the component from the binary's name. The repo server also
+# runs the two scripts Argo CD's image puts beside it (git-verify-wrapper.sh on every manifest generation).
 COMPONENTS=(argocd-application-controller argocd-repo-server argocd-git-ask-pass)
 
 link_components() {
@@ -72,6 +73,7 @@ ldflags="$ldflags -X $pkg.kubectlVersion=$client_go -X $pkg.buildDate=$(date -u 
 go build -trimpath -ldflags "$ldflags" -o "$work/argocd" github.com/argoproj/argo-cd/v3/cmd
 mv "$work/argocd" "$ARGOCD"
 link_components
+install -m 0755 "$Dir/hack/git-verify-wrapper.sh" "$Dir/hack/gpg-wrapper.sh" "$BIN_DIR/"
 cp "$Dir/manifests/crds/application-crd.yaml" "$Dir/manifests/crds/appproject-crd.yaml" \
   "$Dir/manifests/base/config/argocd-cm.yaml" "$Dir/manifests/base/config/argocd-rbac-cm.yaml" \
   "$Dir/manifests/base/config/argocd-secret.yaml" "$MANIFESTS_DIR/"
