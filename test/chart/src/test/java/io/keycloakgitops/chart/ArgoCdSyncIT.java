@@ -125,6 +125,12 @@ class ArgoCdSyncIT {
       admin.admissionRegistration().v1().validatingWebhookConfigurations().withName(urlWebhooks).delete();
       admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(urlWebhooks).delete();
     }
+    // What Argo CD created outside namespaces, so later tests of this API server do not meet the chart's webhook
+    // configurations (they would call an unreachable Service for every Keycloak CR).
+    if (fullname != null) {
+      cluster.kubectl("delete", "--ignore-not-found", "validatingwebhookconfiguration,mutatingwebhookconfiguration,"
+          + "clusterrole,clusterrolebinding", "-l", "app.kubernetes.io/instance=" + fullname);
+    }
     for (ComponentProcess process : new ComponentProcess[] {reconciler, webhook}) {
       if (process != null) {
         process.close();
@@ -325,7 +331,7 @@ class ArgoCdSyncIT {
               targetRevision: main
               path: keycloak-gitops
               helm:
-                releaseName: keycloak-gitops
+                releaseName: %5$s
                 valueFiles: [values-platform.yaml]
             - repoURL: %2$s
               targetRevision: main
@@ -345,7 +351,7 @@ class ArgoCdSyncIT {
             - group: admissionregistration.k8s.io
               kind: MutatingWebhookConfiguration
               jqPathExpressions: [".webhooks[]?.clientConfig.caBundle"]
-        """.formatted(argo.namespace(), repo.url(), release, argo.server());
+        """.formatted(argo.namespace(), repo.url(), release, argo.server(), fullname);
   }
 
   /** Our service from its jar, as the Deployment Argo CD applied runs it (args, env, ServiceAccount), ready. */
