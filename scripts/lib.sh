@@ -22,7 +22,7 @@ require_command() {
 
 # The Debian packages the tests need. As root, installs the missing ones (a newcomer's fresh machine, CI);
 # otherwise names them and fails, so nobody waits for a build that stops at the first missing tool.
-TEST_DEBIAN_PACKAGES="git postgresql lua5.1 unzip"
+TEST_DEBIAN_PACKAGES="git postgresql redis-server unzip"
 ensure_debian_packages() {
   local pkg missing=""
   for pkg in "$@"; do

@@ -37,10 +37,12 @@ final class ComponentProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private final String name;
 
-  private ComponentProcess(Process process, Path log) {
+  private ComponentProcess(Process process, Path log, String name) {
     this.process = process;
     this.log = log;
+    this.name = name;
   }
 
   /** The shaded jar of {@code module}; the reactor builds it before this module (see the root pom's module order). */
@@ -78,13 +80,21 @@ final class ComponentProcess implements AutoCloseable {
       }
     }
     environment.putAll(env);
+    return exec(command, environment, jar.getFileName().toString());
+  }
+
+  /**
+   * Starts any program with only {@code environment} (and PATH unless given), its output in a log file named
+   * after {@code name}.
+   */
+  static ComponentProcess exec(List<String> command, Map<String, String> environment, String name) {
     try {
-      Path log = Files.createTempFile(jar.getFileName().toString(), ".log");
+      Path log = Files.createTempFile(name, ".log");
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().clear();
       builder.environment().put("PATH", System.getenv("PATH"));
       builder.environment().putAll(environment);
-      return new ComponentProcess(builder.start(), log);
+      return new ComponentProcess(builder.start(), log, name);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -165,6 +175,10 @@ final class ComponentProcess implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  String name() {
+    return name;
   }
 
   ProcessHandle handle() {
