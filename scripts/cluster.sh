@@ -135,6 +135,9 @@ state = "$STATE/containerd/state"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$SANDBOX_IMAGE"
   stream_server_address = "127.0.0.1"
+  # This VM refuses lowering oom_score_adj (runc: "failed to update /proc/self/oom_score_adj: Permission
+  # denied" for the sandbox's -998): keep every container at or above containerd's own score.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "$STATE/cni/net.d"
@@ -250,7 +253,7 @@ node_up() {
     --client-ca-file "$STATE/pki/ca.crt" \
     --kubelet-client-certificate "$STATE/pki/apiserver-kubelet-client.crt" \
     --kubelet-client-key "$STATE/pki/apiserver-kubelet-client.key" \
-    --kubelet-certificate-authority "$STATE/pki/ca.crt" \
+    --kubelet-certificate-authority "$STATE/pki/ca.crt" --kubelet-preferred-address-types InternalIP \
     --service-account-key-file "$STATE/pki/sa.pub" --service-account-signing-key-file "$STATE/pki/sa.key" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
     --service-cluster-ip-range "$SERVICE_CIDR" \
@@ -445,8 +448,7 @@ YAML
 iptables_clean() {
   local cmd=$1 table chain rule
   for table in filter nat mangle; do
-    "$cmd-save" -t "$table" 2>/dev/null | grep -E '^-A [A-Z]+ .*-j KUBE-' | while read -r rule; do
-      # shellcheck disable=SC2086 # the rule is iptables-save's word list
+    "$cmd-save" -t "$table" 2>/dev/null | { grep -E '^-A [A-Z]+ .*-j KUBE-' || true; } | while read -r rule; do
       eval "$cmd -t $table -D ${rule#-A }" || true
     done
     for chain in $("$cmd-save" -t "$table" 2>/dev/null | sed -n 's/^:\(KUBE-[^ ]*\) .*/\1/p'); do

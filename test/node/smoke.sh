@@ -119,15 +119,25 @@ kubectl -n "$ns" rollout status deployment/web --timeout=180s
 kubectl -n "$ns" wait pod/client --for=condition=Ready --timeout=120s
 echo "pods Ready in $(( SECONDS - start )) s"
 ip=$(kubectl -n "$ns" get service web -o jsonpath='{.spec.clusterIP}')
-from_host=$(curl -sS --max-time 10 "http://$ip/")
+# kube-proxy programs a new Service within its sync period: poll until it answers, then check what it says.
+from_host="" from_pod=""
+for _ in $(seq 1 60); do from_host=$(curl -s --max-time 5 "http://$ip/") && break; sleep 0.5; done
 echo "from this machine, http://$ip/: $from_host"
 [[ $from_host == "hello from web-"* ]] || fail "the Service did not answer from this machine"
-from_pod=$(kubectl -n "$ns" exec client -- /bin/busybox wget -q -O - "http://web.$ns.svc.cluster.local/")
-echo "from pod client, http://web.$ns.svc.cluster.local/: $from_pod"
+# busybox-static's wget segfaults resolving names without glibc's NSS modules in the image: nslookup (busybox's
+# own resolver, asking CoreDNS) gives the address, nc fetches the page.
+# shellcheck disable=SC2016 # expanded in the pod
+fetch='a=$(/bin/busybox nslookup "$0" | /bin/busybox sed -n "s/^Address: //p") && printf "GET / HTTP/1.0\r\n\r\n" | /bin/busybox nc -w 5 "$a" 80 | /bin/busybox tail -1'
+for _ in $(seq 1 60); do
+  from_pod=$(kubectl -n "$ns" exec client -- /bin/busybox sh -c "$fetch" "web.$ns.svc.cluster.local") \
+    && [ -n "$from_pod" ] && break
+  sleep 0.5
+done
+echo "from pod client, web.$ns.svc.cluster.local:80: $from_pod"
 [[ $from_pod == "hello from web-"* ]] || fail "the Service did not answer from another pod"
 
 links=$(ip -o link show master kgo0 | sed -n 's/^[0-9]*: \([^@:]*\).*/\1/p')
-netns=$("$K8S_BIN/crictl" --runtime-endpoint "unix://$state/containerd/containerd.sock" inspectp $("$K8S_BIN/crictl" --runtime-endpoint "unix://$state/containerd/containerd.sock" pods -q) | grep -o '/var/run/netns/cni-[0-9a-f-]*' | sort -u)
+netns=$("$K8S_BIN/crictl" --runtime-endpoint "unix://$state/containerd/containerd.sock" inspectp $("$K8S_BIN/crictl" --runtime-endpoint "unix://$state/containerd/containerd.sock" pods -q) 2>/dev/null | grep -o '/var/run/netns/cni-[0-9a-f-]*' | sort -u)
 [ -n "$links" ] && [ -n "$netns" ] || fail "found no pod veths or network namespaces to check after down"
 echo "pod veths: $(echo $links); pod network namespaces: $(echo $netns)"
 start=$SECONDS
