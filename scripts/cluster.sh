@@ -370,6 +370,10 @@ system_up() {
     kubectl create namespace "$name" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
     kubectl label namespace "$name" --overwrite pod-security.kubernetes.io/enforce=restricted >/dev/null
   done
+  # examples/realms/acme.json reads a client secret through ${env:REALM_ACME_API_SECRET}: a random one, kept.
+  kubectl -n "$RELEASE_NS" get secret realm-secrets >/dev/null 2>&1 \
+    || kubectl -n "$RELEASE_NS" create secret generic realm-secrets \
+      --from-literal=REALM_ACME_API_SECRET="$(openssl rand -hex 24)" >/dev/null
   # No --wait: realm-sync starts only once the Keycloak it syncs has made its admin Secret.
   "$HELM" upgrade --install keycloak-gitops "$root/chart" --namespace "$RELEASE_NS" \
     --set image.registry=localhost --set image.tag="$tag" --set image.pullPolicy=Never \
@@ -377,7 +381,9 @@ system_up() {
     --set realmSync.git.repo="git://$NODE_IP/realms.git" --set realmSync.git.path=realms \
     --set realmSync.interval=10s \
     --set realmSync.keycloak.url="http://$KEYCLOAK_CR-service.$KEYCLOAK_NS.svc:8080" \
-    --set realmSync.keycloak.credentialsSecret.name=keycloak-admin >/dev/null
+    --set realmSync.keycloak.credentialsSecret.name=keycloak-admin \
+    --set-json 'realmSync.extraEnv=[{"name": "REALM_ACME_API_SECRET", "valueFrom": {"secretKeyRef": {"name": "realm-secrets", "key": "REALM_ACME_API_SECRET"}}}]' \
+    >/dev/null
   kubectl -n "$RELEASE_NS" wait deployment/keycloak-gitops-webhook deployment/keycloak-gitops-reconciler \
     --for=condition=Available --timeout=10m >/dev/null
   log "chart installed, webhook and reconciler Available ($(( SECONDS - t0 )) s)"
