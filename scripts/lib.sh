@@ -37,3 +37,6 @@ ensure_debian_packages() {
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
 }
+
+# The Debian packages of the one-node cluster (test/node/install.sh, scripts/cluster.sh).
+NODE_DEBIAN_PACKAGES="containerd runc containernetworking-plugins iptables iproute2 git"
