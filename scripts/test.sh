@@ -16,4 +16,7 @@ require_command pg_ctlcluster "the production-mode Keycloak test needs PostgreSQ
 test/envtest/install.sh
 test/chart/install-helm.sh
 test/argocd/install.sh
+# The one-node cluster of test/node (kubelet, kube-proxy, controller-manager, scheduler, CoreDNS; containerd, runc
+# and CNI plugins from Debian); its ITs build the images with scripts/build-images.sh and run scripts/cluster.sh.
+test/node/install.sh
 ./mvnw -B verify "$@"

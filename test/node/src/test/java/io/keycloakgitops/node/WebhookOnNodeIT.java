@@ -43,7 +43,7 @@ class WebhookOnNodeIT {
     String privileged = Files.readString(cluster.root().resolve("examples/keycloak/rejected/privileged.yaml"));
     ProcessResult applied = cluster.kubectl(privileged, "apply", "-f", "-");
     assertThat(applied.ok()).as(applied.toString()).isFalse();
-    assertThat(applied.stderr()).contains("denied the request")
+    assertThat(applied.stderr()).contains("The Keycloak \"insecure\" is invalid")
         .contains("spec.unsupported.podTemplate.spec.containers[0].securityContext.privileged");
     assertThat(cluster.client().resources(Keycloak.class).inNamespace("identity").withName("insecure").get()).isNull();
   }
