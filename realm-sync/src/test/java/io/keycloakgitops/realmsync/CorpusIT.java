@@ -3,7 +3,6 @@ package io.keycloakgitops.realmsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keycloakgitops.realmsync.engine.Json;
-import io.keycloakgitops.realmsync.keycloak.KeycloakException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ class CorpusIT {
     String name = file.getFileName().toString();
     String realm = It.realmName("corpus");
     String text = withRealmName(Files.readString(file), realm);
-    String rejection = keycloakRejection(realm, text);
+    String rejection = Corpus.keycloakRejection(realm, text);
     Path realms = Files.createDirectories(dir.resolve(realm));
     Path realmFile = realms.resolve(realm + ".json");
     Files.writeString(realmFile, text);
@@ -113,19 +112,6 @@ class CorpusIT {
     String out = m.find() ? text.substring(0, m.start()) + m.group(1) + "\"" + realm + "\"" + text.substring(m.end()) : text;
     String id = Json.text(Json.read(text), "id");
     return id == null ? out : out.replace("\"" + id + "\"", "\"" + java.util.UUID.randomUUID() + "\"");
-  }
-
-  /** Null when Keycloak's own import accepts the file (the scratch realm is deleted again), else its error. */
-  private static String keycloakRejection(String realm, String text) {
-    try {
-      It.realm(realm).createRealm(Json.read(text));
-    } catch (KeycloakException e) {
-      return e.getMessage().replaceAll(".*failed: ", "");
-    } catch (RuntimeException e) {
-      return "unreadable: " + e.getMessage();
-    }
-    It.realm(realm).deleteRealm();
-    return null;
   }
 
   private static String firstError(CliRun run) {
