@@ -503,7 +503,8 @@ down() {
 
 case ${1:-} in
   up)
-    if status; then log "node already up"; else node_up; fi
+    # Builds or installs what is missing (a fresh clone); under a second when everything is present.
+    if status; then log "node already up"; else "$root/test/node/install.sh" >&2; node_up; fi
     [ "${2:-}" = --node-only ] || system_up
     cat "$STATE/cluster.env"
     [ "${2:-}" = --node-only ] || echo "Keycloak: $(sed -n 's/^KEYCLOAK_URL=//p' "$STATE/cluster.env")"
