@@ -369,9 +369,12 @@ system_up() {
   kubectl -n "$RELEASE_NS" get secret realm-secrets >/dev/null 2>&1 \
     || kubectl -n "$RELEASE_NS" create secret generic realm-secrets \
       --from-literal=REALM_ACME_API_SECRET="$(openssl rand -hex 24)" >/dev/null
-  # No --wait: realm-sync starts only once the Keycloak it syncs has made its admin Secret.
+  # No --wait: realm-sync starts only once the Keycloak it syncs has made its admin Secret. The reconciler and
+  # realm-sync watch the example's namespace only (Roles there, no ClusterRoles): other namespaces are free for
+  # other installations, such as the one Argo CD makes in test/node's ArgoCdOnNodeIT.
   "$HELM" upgrade --install keycloak-gitops "$root/chart" --namespace "$RELEASE_NS" \
     --set image.registry=localhost --set image.tag="$tag" --set image.pullPolicy=Never \
+    --set "reconciler.watchNamespaces={$KEYCLOAK_NS}" \
     --set reconciler.keycloakImage="localhost/keycloak-gitops/keycloak:$tag" \
     --set realmSync.git.repo="git://$NODE_IP/realms.git" --set realmSync.git.path=realms \
     --set realmSync.interval=10s \

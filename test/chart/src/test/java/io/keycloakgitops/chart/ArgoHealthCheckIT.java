@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import io.keycloakgitops.schemas.v2beta1.KeycloakRealmImport;
+import io.keycloakgitops.testsupport.ArgoCd;
 import io.keycloakgitops.testsupport.Commands;
 import io.keycloakgitops.testsupport.ProcessResult;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The health checks exactly as shipped in chart/docs/argocd-cm-health.yaml, evaluated by Argo CD itself
- * ({@code argocd admin settings resource-overrides health}, its own Lua runtime and override lookup) against one
+ * ({@code argocd-health} of test/argocd/install.sh: what {@code argocd admin settings resource-overrides health} does,
+ * with Argo CD's own settings manager, Lua runtime and override lookup) against one
  * fixture object per state. A fixture's file name is {@code <expected status>--<case>.yaml}.
  */
 class ArgoHealthCheckIT {
@@ -70,8 +72,8 @@ class ArgoHealthCheckIT {
   /** {status, message} that Argo CD computes for the object in {@code file} with the shipped argocd-cm snippet. */
   static String[] runHealthCheck(Path file) {
     Path configMap = Tools.chartDir().resolve("docs/argocd-cm-health.yaml");
-    ProcessResult run = Commands.run(null, Map.of(), null, Duration.ofSeconds(60), List.of(Tools.argocd().toString(),
-        "admin", "settings", "resource-overrides", "health", file.toString(), "--argocd-cm-path", configMap.toString()));
+    ProcessResult run = Commands.run(null, Map.of(), null, Duration.ofSeconds(60),
+        List.of(ArgoCd.binary().resolveSibling("argocd-health").toString(), file.toString(), configMap.toString()));
     assertThat(run.exitCode()).as(run.toString()).isZero();
     String status = null;
     String message = null;

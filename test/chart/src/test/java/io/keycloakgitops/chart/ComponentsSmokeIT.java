@@ -13,6 +13,7 @@ import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import io.keycloakgitops.testsupport.Fixtures;
 import io.keycloakgitops.testsupport.FreePort;
 import io.keycloakgitops.testsupport.Listeners;
+import io.keycloakgitops.testsupport.ServiceProcess;
 import io.keycloakgitops.testsupport.TestCluster;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ class ComponentsSmokeIT {
   void webhookKeepsItsCertificateSecretAndPublishesTheCa() throws Exception {
     String fullname = release + "-keycloak-gitops";
     int port = FreePort.pick();
-    try (ComponentProcess webhook = startWebhook(port)) {
+    try (ServiceProcess webhook = startWebhook(port)) {
       assertThat(Listeners.nonLoopback(webhook.handle())).isEmpty();
 
       Secret secret = admin.secrets().inNamespace(namespace).withName(fullname + "-webhook-tls").get();
@@ -86,7 +87,7 @@ class ComponentsSmokeIT {
   @Test
   void serverSideDiffShowsNoWebhookDefaults() throws Exception {
     int port = FreePort.pick();
-    try (ComponentProcess webhook = startWebhook(port)) {
+    try (ServiceProcess webhook = startWebhook(port)) {
       String ca = publishedCaBundle();
       String label = UUID.randomUUID().toString().substring(0, 8);
       String apps = cluster.createNamespace("kg-argo", Map.of("kg-test", label));
@@ -126,7 +127,7 @@ class ComponentsSmokeIT {
   }
 
   /** The webhook from its jar as the chart runs it (its own Secret, the chart's ServiceAccount), ready. */
-  private static ComponentProcess startWebhook(int port) throws InterruptedException {
+  private static ServiceProcess startWebhook(int port) throws InterruptedException {
     ObjectNode deployment = installed.get("Deployment", release + "-keycloak-gitops-webhook");
     var webhook = ComponentProcess.start(cluster, ComponentProcess.jar("webhook"), deployment, namespace,
         Map.of("WEBHOOK_PORT", Integer.toString(port), "WEBHOOK_BIND", "127.0.0.1"));
@@ -199,7 +200,7 @@ class ComponentsSmokeIT {
 
     ObjectNode deployment = installed.get("Deployment", release + "-keycloak-gitops-reconciler");
     int healthPort = FreePort.pick();
-    try (ComponentProcess reconciler = ComponentProcess.start(cluster, ComponentProcess.jar("reconciler"), deployment,
+    try (ServiceProcess reconciler = ComponentProcess.start(cluster, ComponentProcess.jar("reconciler"), deployment,
         namespace, Map.of("HEALTH_PORT", Integer.toString(healthPort)))) {
       // Ready means: CRD checked, lease acquired (leader election is on in the chart), informers synced.
       reconciler.awaitOk("http://127.0.0.1:" + healthPort + "/readyz", Duration.ofMinutes(3));

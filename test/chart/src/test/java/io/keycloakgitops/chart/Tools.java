@@ -37,23 +37,6 @@ final class Tools {
         "helm not found at " + configured + " nor on PATH: run test/chart/install-helm.sh (builds Helm 3 from the Go module proxy)"));
   }
 
-  /** The Argo CD multi-call binary that test/argocd/install.sh builds. */
-  static Path argocd() {
-    Path configured = Paths.get(System.getProperty("argocd.bin",
-        Paths.get(System.getProperty("user.home"), ".cache/keycloak-gitops/bin/argocd").toString()));
-    if (Files.isExecutable(configured)) {
-      return configured;
-    }
-    throw new IllegalStateException("argocd not found at " + configured
-        + ": run test/argocd/install.sh (builds Argo CD from the Go module proxy)");
-  }
-
-  /** Debian's Redis server (Argo CD's cache). */
-  static Path redisServer() {
-    return onPath("redis-server").orElseThrow(() -> new IllegalStateException(
-        "redis-server not found on PATH: apt-get install -y redis-server (Argo CD keeps its cache in Redis)"));
-  }
-
   /** The bin directory of the newest Debian PostgreSQL server (initdb, pg_ctl, createdb). */
   static Path postgresBin() {
     Path debian = Paths.get("/usr/lib/postgresql");

@@ -100,7 +100,7 @@ class KeycloakOnNodeIT {
   @Order(3)
   void aSpecChangeRollsOnePodAtATimeWhileDiscoveryKeepsAnswering() throws Exception {
     Set<String> before = names(cluster.keycloakPods());
-    URI discovery = URI.create(serviceUrl() + "/realms/master/.well-known/openid-configuration");
+    URI discovery = URI.create(cluster.serviceUrl(NodeCluster.NAMESPACE, NodeCluster.KEYCLOAK + "-service") + "/realms/master/.well-known/openid-configuration");
     var failures = Collections.synchronizedList(new ArrayList<String>());
     var requests = new AtomicInteger();
     var fewestReady = new AtomicInteger(Integer.MAX_VALUE);
@@ -131,10 +131,13 @@ class KeycloakOnNodeIT {
         sleep(250);
       }
     });
+    long rolloutStart = 0;
+    long rolloutEnd = 0;
     try {
       sleep(2_000);
+      rolloutStart = System.nanoTime();
       String marker = UUID.randomUUID().toString();
-      var patched = cluster.kubectl(null, "-n", NodeCluster.NAMESPACE, "patch", "keycloak", NodeCluster.KEYCLOAK, "--type=merge",
+      var patched = cluster.kubectl("-n", NodeCluster.NAMESPACE, "patch", "keycloak", NodeCluster.KEYCLOAK, "--type=merge",
           "-p", "{\"spec\":{\"env\":[{\"name\":\"ROLLOUT_MARK\",\"value\":\"" + marker + "\"}]}}");
       assertThat(patched.ok()).as(patched.toString()).isTrue();
       await().atMost(NodeCluster.POD_START.multipliedBy(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
@@ -143,12 +146,14 @@ class KeycloakOnNodeIT {
             && pods.stream().noneMatch(pod -> before.contains(pod.getMetadata().getName()))
             && Condition.TRUE.equals(cluster.keycloakReady());
       });
+      rolloutEnd = System.nanoTime();
     } finally {
       stop.set(true);
       clientLoop.join();
       podWatch.join();
     }
-    System.out.printf("rollout: %d discovery requests, %d failed; fewest ready pods %d, most pods %d%n",
+    System.out.printf("rollout: %.1f s from the spec change to both new pods Ready and the CR Ready; %d discovery"
+        + " requests, %d failed; fewest ready pods %d, most pods %d%n", (rolloutEnd - rolloutStart) / 1e9,
         requests.get(), failures.size(), fewestReady.get(), mostPods.get());
     assertThat(requests.get()).isGreaterThan(20);
     assertThat(failures).isEmpty();
@@ -174,11 +179,6 @@ class KeycloakOnNodeIT {
   private static Keycloak adminClient(Pod pod, String[] admin) {
     return Keycloak.getInstance("http://" + pod.getStatus().getPodIP() + ":" + httpPort().getPort(),
         "master", admin[0], admin[1], "admin-cli");
-  }
-
-  private static String serviceUrl() {
-    Service service = cluster.client().services().inNamespace(NodeCluster.NAMESPACE).withName(NodeCluster.KEYCLOAK + "-service").get();
-    return "http://" + service.getSpec().getClusterIP() + ":" + httpPort().getPort();
   }
 
   private static ServicePort httpPort() {

@@ -1,6 +1,7 @@
 package io.keycloakgitops.node;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -8,6 +9,7 @@ import io.keycloakgitops.schemas.common.Condition;
 import io.keycloakgitops.schemas.keycloak.KeycloakStatus;
 import io.keycloakgitops.schemas.v2beta1.Keycloak;
 import io.keycloakgitops.testsupport.Commands;
+import io.keycloakgitops.testsupport.KubeAccess;
 import io.keycloakgitops.testsupport.ProcessResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,10 +28,12 @@ import java.util.Map;
  * what is missing, starts the node, installs the chart and the examples and waits for the Ready Keycloak), and
  * {@code down} at JVM exit when this run started it, so the tests leave no process, netns or bridge behind.
  */
-final class NodeCluster {
+final class NodeCluster implements KubeAccess {
   /** The example Keycloak CR of examples/keycloak, which {@code cluster.sh up} installs. */
   static final String NAMESPACE = "identity";
   static final String KEYCLOAK = "sso";
+  /** The chart's release namespace in {@code cluster.sh up}. */
+  static final String RELEASE_NAMESPACE = "keycloak-gitops";
   /** A Keycloak pod on this 2-core node: image already imported, start to Ready in one to a few minutes. */
   static final Duration POD_START = Duration.ofMinutes(10);
 
@@ -68,7 +72,37 @@ final class NodeCluster {
 
   /** The bare repository of realms that realm-sync in the cluster watches (served by git daemon to the pods). */
   Path realmsRepository() {
-    return stateDir().resolve("git/realms.git");
+    return gitDirectory().resolve("realms.git");
+  }
+
+  /** What {@code git daemon} serves to the pods: {@code git://<NODE_IP>/<path below this directory>}. */
+  Path gitDirectory() {
+    return stateDir().resolve("git");
+  }
+
+  /** The Helm that {@code cluster.sh} installs the chart with (test/chart/install-helm.sh builds it). */
+  static Path helm() {
+    String bin = System.getenv().getOrDefault("KEYCLOAK_GITOPS_BIN",
+        Paths.get(System.getProperty("user.home"), ".cache/keycloak-gitops/bin").toString());
+    return Path.of(bin, "helm");
+  }
+
+  /** The tag {@code cluster.sh up} gave the images it built and imported (one tag for all of them). */
+  String imageTag() {
+    String image = client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName("keycloak-gitops-webhook").get()
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    return image.substring(image.lastIndexOf(':') + 1);
+  }
+
+  /** {@code http://<ClusterIP>:<port named http>} of a Service, reachable from this machine through kube-proxy. */
+  String serviceUrl(String namespace, String name) {
+    Service service = client.services().inNamespace(namespace).withName(name).get();
+    if (service == null) {
+      throw new AssertionError("no Service " + namespace + "/" + name);
+    }
+    int port = service.getSpec().getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst()
+        .orElseThrow(() -> new AssertionError("no http port on " + service.getSpec().getPorts())).getPort();
+    return "http://" + service.getSpec().getClusterIP() + ":" + port;
   }
 
   private static Path stateDir() {
@@ -87,7 +121,13 @@ final class NodeCluster {
     return value;
   }
 
-  ProcessResult kubectl(String stdin, String... args) {
+  @Override
+  public Path kubeconfigFile() {
+    return Path.of(env("KUBECONFIG"));
+  }
+
+  @Override
+  public ProcessResult kubectlWithInput(String stdin, String... args) {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("user.home"), ".kubeapitest", "k8s", "1.34.4-linux-amd64", "kubectl").toString());
     command.add("--kubeconfig=" + env("KUBECONFIG"));

@@ -41,7 +41,7 @@ class WebhookOnNodeIT {
   @Test
   void theApiServerRejectsAPrivilegedCrWithTheWebhooksFieldPath() throws Exception {
     String privileged = Files.readString(cluster.root().resolve("examples/keycloak/rejected/privileged.yaml"));
-    ProcessResult applied = cluster.kubectl(privileged, "apply", "-f", "-");
+    ProcessResult applied = cluster.kubectlWithInput(privileged, "apply", "-f", "-");
     assertThat(applied.ok()).as(applied.toString()).isFalse();
     assertThat(applied.stderr()).contains("The Keycloak \"insecure\" is invalid")
         .contains("spec.unsupported.podTemplate.spec.containers[0].securityContext.privileged");
@@ -62,19 +62,19 @@ class WebhookOnNodeIT {
           http:
             tlsSecret: %s-tls
         """.formatted(name, NodeCluster.NAMESPACE, name);
-    ProcessResult applied = cluster.kubectl(cr, "apply", "-f", "-");
+    ProcessResult applied = cluster.kubectlWithInput(cr, "apply", "-f", "-");
     try {
       assertThat(applied.ok()).as(applied.toString()).isTrue();
       Keycloak stored = cluster.client().resources(Keycloak.class).inNamespace(NodeCluster.NAMESPACE).withName(name).get();
       assertThat(stored.getSpec().ingress).as("spec.ingress defaulted by the mutating webhook").isNotNull();
       assertThat(stored.getSpec().ingress.enabled).isFalse();
     } finally {
-      cluster.kubectl(null, "-n", NodeCluster.NAMESPACE, "delete", "keycloak", name, "--ignore-not-found");
+      cluster.kubectl("-n", NodeCluster.NAMESPACE, "delete", "keycloak", name, "--ignore-not-found");
     }
   }
 
   private static Deployment webhookDeployment() {
-    return cluster.client().apps().deployments().inAnyNamespace()
+    return cluster.client().apps().deployments().inNamespace(NodeCluster.RELEASE_NAMESPACE)
         .withLabel("app.kubernetes.io/component", "webhook").list().getItems().stream().findFirst()
         .orElseThrow(() -> new AssertionError("no webhook Deployment installed"));
   }

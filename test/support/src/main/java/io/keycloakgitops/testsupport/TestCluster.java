@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * kube-api-test, bound to 127.0.0.1 only, and stopped when the JVM exits. There is no kubelet and no
  * controller-manager: Deployments never get pods, and garbage collection does not run.
  */
-public final class TestCluster {
+public final class TestCluster implements KubeAccess {
   private static TestCluster shared;
 
   private final String version;
@@ -89,6 +89,7 @@ public final class TestCluster {
     return kubeconfigYaml;
   }
 
+  @Override
   public Path kubeconfigFile() {
     return kubeconfigFile;
   }
@@ -125,16 +126,13 @@ public final class TestCluster {
   }
 
   /** Runs the kubectl built beside the API server against it. */
+  @Override
   public ProcessResult kubectlWithInput(String stdin, String... args) {
     List<String> command = new ArrayList<>();
     command.add(binDir(version).resolve("kubectl").toString());
     command.add("--kubeconfig=" + kubeconfigFile);
     command.addAll(List.of(args));
     return Commands.run(null, Map.of(), stdin, Duration.ofMinutes(2), command);
-  }
-
-  public ProcessResult kubectl(String... args) {
-    return kubectlWithInput(null, args);
   }
 
   private void stop() {
