@@ -23,7 +23,6 @@ import (
 	gitaskpass "github.com/argoproj/argo-cd/v3/cmd/argocd-git-ask-pass/commands"
 	reposerver "github.com/argoproj/argo-cd/v3/cmd/argocd-repo-server/commands"
 	"github.com/argoproj/argo-cd/v3/common"
-	"github.com/argoproj/argo-cd/v3/util/grpc"
 	"github.com/argoproj/argo-cd/v3/util/log"
 	"github.com/argoproj/argo-cd/v3/util/lua"
 	"github.com/argoproj/argo-cd/v3/util/settings"
@@ -36,7 +35,8 @@ func init() {
 }
 
 func main() {
-	grpc.DisableSRVLookups()
+	// No grpc.DisableSRVLookups() as Argo CD's cmd/main.go has: it turns off what the grpclb balancer turns on, and
+	// this build does not link grpclb (the call panics when the lookups are off already).
 	var command *cobra.Command
 	switch name := filepath.Base(os.Args[0]); name {
 	case common.CommandApplicationController:
