@@ -338,9 +338,6 @@ import_image() {
 # reach this machine there, and nothing else does).
 system_up() {
   local t0=$SECONDS name ref tag url ip
-  # Always: it rebuilds only images whose inputs changed (under a second when none did), so a test run gets
-  # images of the jars it has just built.
-  "$root/scripts/build-images.sh" >&2
   [ -x "$HELM" ] || "$root/test/chart/install-helm.sh"
   for name in webhook reconciler realm-sync keycloak postgres; do ref=$(import_image "$name"); done
   tag=${ref##*:}
@@ -507,6 +504,10 @@ down() {
 case ${1:-} in
   up)
     # Builds or installs what is missing (a fresh clone); under a second when everything is present.
+    # The images first: the node's sandbox (pause) image is one of them. Always for the whole system: it rebuilds
+    # only images whose inputs changed (under a second when none did), so a test run gets images of the jars it
+    # has just built.
+    if [ "${2:-}" != --node-only ] || [ ! -f "$PAUSE_IMAGE_TAR" ]; then "$root/scripts/build-images.sh" >&2; fi
     if status; then log "node already up"; else "$root/test/node/install.sh" >&2; node_up; fi
     [ "${2:-}" = --node-only ] || system_up
     cat "$STATE/cluster.env"
