@@ -388,39 +388,8 @@ apiVersion: v1
 kind: Secret
 metadata: {name: keycloak-db, namespace: $KEYCLOAK_NS}
 stringData: {username: keycloak, password: keycloak-node-db}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: postgres, namespace: $KEYCLOAK_NS}
-spec:
-  selector: {matchLabels: {app: postgres}}
-  strategy: {type: Recreate}
-  template:
-    metadata: {labels: {app: postgres}}
-    spec:
-      securityContext:
-        {runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: {type: RuntimeDefault}}
-      containers:
-      - name: postgres
-        image: localhost/keycloak-gitops/postgres:$tag
-        imagePullPolicy: Never
-        env:
-        - {name: POSTGRES_DB, value: keycloak}
-        - {name: POSTGRES_USER, valueFrom: {secretKeyRef: {name: keycloak-db, key: username}}}
-        - {name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: keycloak-db, key: password}}}
-        ports: [{containerPort: 5432}]
-        readinessProbe: {tcpSocket: {port: 5432}, periodSeconds: 2}
-        securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
-        volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]
-      volumes: [{name: data, emptyDir: {}}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: postgres, namespace: $KEYCLOAK_NS}
-spec:
-  selector: {app: postgres}
-  ports: [{port: 5432}]
 YAML
+  sed -e "s|\${NAMESPACE}|$KEYCLOAK_NS|g" -e "s|\${TAG}|$tag|g" "$root/test/node/postgres.yaml" | kubectl apply -f - >/dev/null
   # The webhook (failurePolicy Fail) answers once it has patched its CA into the webhook configurations.
   # The reconciler's image here is keycloak-image/Containerfile's optimized build (kc.sh build for postgres), so
   # the CR starts it --optimized: the hardened pod then runs with its read-only root filesystem.

@@ -6,22 +6,26 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keycloakgitops.testsupport.ArgoCd;
 import io.keycloakgitops.testsupport.GitRepo;
 import io.keycloakgitops.testsupport.Listeners;
 import io.keycloakgitops.testsupport.ProcessResult;
 import io.keycloakgitops.testsupport.ServiceProcess;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -304,46 +309,16 @@ class ArgoCdOnNodeIT {
     }
   }
 
-  /** The team's database, a wave before its Keycloak (the image cluster.sh built). */
-  private static String postgres() {
-    return """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: postgres
-          namespace: %1$s
-          annotations: {argocd.argoproj.io/sync-wave: "2"}
-        spec:
-          selector: {matchLabels: {app: postgres}}
-          strategy: {type: Recreate}
-          template:
-            metadata: {labels: {app: postgres}}
-            spec:
-              securityContext: {runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: {type: RuntimeDefault}}
-              containers:
-              - name: postgres
-                image: localhost/keycloak-gitops/postgres:%2$s
-                imagePullPolicy: Never
-                env:
-                - {name: POSTGRES_DB, value: keycloak}
-                - {name: POSTGRES_USER, valueFrom: {secretKeyRef: {name: keycloak-db, key: username}}}
-                - {name: POSTGRES_PASSWORD, valueFrom: {secretKeyRef: {name: keycloak-db, key: password}}}
-                ports: [{containerPort: 5432}]
-                readinessProbe: {tcpSocket: {port: 5432}, periodSeconds: 2}
-                securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
-                volumeMounts: [{name: data, mountPath: /var/lib/postgresql/data}]
-              volumes: [{name: data, emptyDir: {}}]
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata:
-          name: postgres
-          namespace: %1$s
-          annotations: {argocd.argoproj.io/sync-wave: "2"}
-        spec:
-          selector: {app: postgres}
-          ports: [{port: 5432}]
-        """.formatted(apps, tag);
+  /** The team's database (cluster.sh's manifest, the image it built), a wave before its Keycloak. */
+  private static String postgres() throws IOException {
+    String manifest = Files.readString(cluster.root().resolve("test/node/postgres.yaml"))
+        .replace("${NAMESPACE}", apps).replace("${TAG}", tag);
+    StringBuilder yaml = new StringBuilder();
+    for (HasMetadata object : admin.load(new ByteArrayInputStream(manifest.getBytes(StandardCharsets.UTF_8))).items()) {
+      object.getMetadata().setAnnotations(Map.of("argocd.argoproj.io/sync-wave", "2"));
+      yaml.append(Serialization.asYaml(object));
+    }
+    return yaml.toString();
   }
 
   /** The example CR of examples/keycloak for this team (one instance), started --optimized like cluster.sh's. */
