@@ -23,7 +23,7 @@ class ReconcilerJarIT {
     try (var reconciler = ReconcilerProcess.start(cluster.kubeconfigFile(), Map.of("LOG_FORMAT", "json"), List.of(),
         "--namespaces", namespace, "--leader-election", "--lease-namespace", namespace)) {
       eventually().until(() -> reconciler.status("/readyz") == 200 || !reconciler.isAlive());
-      assertThat(reconciler.isAlive()).as(reconciler.stderr()).isTrue();
+      assertThat(reconciler.isAlive()).as(reconciler.log()).isTrue();
       assertThat(reconciler.status("/healthz")).isEqualTo(200);
 
       cluster.client().resource(ClusterFixtures.keycloak("jar-kc", namespace, "instances: 1")).create();
@@ -36,10 +36,10 @@ class ReconcilerJarIT {
       assertThat(Listeners.listeningCount(reconciler.handle())).isPositive();
       assertThat(Listeners.nonLoopback(reconciler.handle())).isEmpty();
 
-      String firstLine = reconciler.stderr().lines().findFirst().orElseThrow();
+      String firstLine = reconciler.log().lines().findFirst().orElseThrow();
       assertThat(new ObjectMapper().readTree(firstLine).has("level")).as(firstLine).isTrue();
 
-      assertThat(reconciler.stop()).as("a clean exit on SIGTERM: " + reconciler.stderr())
+      assertThat(reconciler.stop()).as("a clean exit on SIGTERM: " + reconciler.log())
           .isEqualTo(143);
     }
   }

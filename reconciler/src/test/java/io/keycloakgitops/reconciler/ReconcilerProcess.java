@@ -1,6 +1,7 @@
 package io.keycloakgitops.reconciler;
 
 import io.keycloakgitops.testsupport.FreePort;
+import io.keycloakgitops.testsupport.ServiceProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -23,17 +23,18 @@ import java.util.regex.Pattern;
 public final class ReconcilerProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private final Process process;
+  private final ServiceProcess process;
   private final int healthPort;
-  private final Path stderr;
 
-  private ReconcilerProcess(Process process, int healthPort, Path stderr) {
+  private ReconcilerProcess(ServiceProcess process, int healthPort) {
     this.process = process;
     this.healthPort = healthPort;
-    this.stderr = stderr;
   }
 
-  /** Starts {@code java -jar reconciler.jar run --kubeconfig … --health-port <free> extraArgs…}. */
+  /**
+   * Starts {@code java -jar reconciler.jar run --kubeconfig … --health-port <free> extraArgs…} with only
+   * {@code env} (and PATH) in its environment.
+   */
   public static ReconcilerProcess start(Path kubeconfig, Map<String, String> env, List<String> jvmArgs,
       String... extraArgs) {
     Path jar = Path.of("target", "reconciler.jar");
@@ -47,19 +48,11 @@ public final class ReconcilerProcess implements AutoCloseable {
     command.addAll(List.of("-jar", jar.toString(), "run", "--kubeconfig", kubeconfig.toString(),
         "--health-port", String.valueOf(port)));
     command.addAll(List.of(extraArgs));
-    try {
-      Path log = Files.createTempFile("reconciler", ".log");
-      var builder = new ProcessBuilder(command).redirectError(log.toFile())
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-      builder.environment().putAll(env);
-      return new ReconcilerProcess(builder.start(), port, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new ReconcilerProcess(ServiceProcess.exec(command, env, "reconciler"), port);
   }
 
   public ProcessHandle handle() {
-    return process.toHandle();
+    return process.handle();
   }
 
   /** Status code of GET {@code path} on the health port, or -1 while nothing listens. */
@@ -102,7 +95,7 @@ public final class ReconcilerProcess implements AutoCloseable {
   /** Resident set size of the process in KiB (Linux). */
   public long residentKib() {
     try {
-      return Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status")).stream()
+      return Files.readAllLines(Path.of("/proc", String.valueOf(process.handle().pid()), "status")).stream()
           .filter(l -> l.startsWith("VmRSS:"))
           .map(l -> Long.parseLong(l.replaceAll("\\D", "")))
           .findFirst().orElseThrow();
@@ -111,16 +104,13 @@ public final class ReconcilerProcess implements AutoCloseable {
     }
   }
 
-  public String stderr() {
-    try {
-      return Files.readString(stderr);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** What the process printed (its log lines go to stderr; stdout stays empty in {@code run}). */
+  public String log() {
+    return process.log();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return process.handle().isAlive();
   }
 
   private HttpRequest request(String path) {
@@ -128,29 +118,13 @@ public final class ReconcilerProcess implements AutoCloseable {
         .timeout(Duration.ofSeconds(5)).build();
   }
 
-  /** SIGTERM, as the kubelet does; returns the exit code (143: a clean exit on SIGTERM; 137: had to be killed). */
+  /** SIGTERM, as the kubelet does; returns the exit code (143: a clean exit on SIGTERM). */
   public int stop() {
-    process.destroy();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
-      }
-      return process.exitValue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return process.stop();
   }
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      stop();
-    }
-    try {
-      Files.deleteIfExists(stderr);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    process.close();
   }
 }

@@ -83,7 +83,7 @@ public final class ReconcilerBenchmark {
     var reconciler = ReconcilerProcess.start(cluster.kubeconfigFile(), Map.of("LOG_LEVEL", "WARN"), JVM);
     waitFor(() -> reconciler.status("/readyz") == 200 || !reconciler.isAlive());
     if (!reconciler.isAlive()) {
-      throw new IllegalStateException("the reconciler exited: " + reconciler.stderr());
+      throw new IllegalStateException("the reconciler exited: " + reconciler.log());
     }
     return reconciler;
   }

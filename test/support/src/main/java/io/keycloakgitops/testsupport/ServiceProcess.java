@@ -123,15 +123,24 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /** SIGTERM, as the kubelet does; returns the exit code (143: a clean exit on SIGTERM; 137: had to be killed). */
+  public int stop() {
     process.destroy();
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      return process.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      stop();
     }
   }
 }
