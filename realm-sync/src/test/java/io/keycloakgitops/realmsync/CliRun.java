@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Runs a command as a user does, with the shared Keycloak as its target in the environment and the ownership key in
  * {@code dir}; output goes through files in {@code dir}, so a chatty process never blocks on a full pipe.
  */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
   /** {@code java -jar target/realm-sync.jar args}. */
   static CliRun jar(Path dir, Map<String, String> extraEnv, String... args) throws IOException, InterruptedException {
     var command = new ArrayList<>(realmSyncJar());
@@ -24,9 +24,25 @@ record CliRun(int exitCode, String out, String err) {
     return command(dir, Path.of("").toAbsolutePath(), extraEnv, command);
   }
 
+  /**
+   * {@code java <options> -jar target/realm-sync.jar} with the JVM options docs/realm-sync.md recommends for CI jobs;
+   * the class-data archive lives in target/, written by the first run of the build's jar.
+   */
   static List<String> realmSyncJar() {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        Path.of("target", "realm-sync.jar").toAbsolutePath().toString());
+    var command = new ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(cliJvmOptions(Path.of("target", "realm-sync.jsa").toAbsolutePath()));
+    command.addAll(List.of("-jar", Path.of("target", "realm-sync.jar").toAbsolutePath().toString()));
+    return command;
+  }
+
+  /**
+   * The options for a short-lived CLI process (docs/realm-sync.md, "Running the CLI fast"): a class-data archive,
+   * C1 only and the serial GC — such a process spends its CPU on start-up and C2 compilation otherwise.
+   */
+  public static List<String> cliJvmOptions(Path archive) {
+    return List.of("-XX:SharedArchiveFile=" + archive, "-XX:+AutoCreateSharedArchive", "-Xlog:cds=off",
+        "-Xlog:cds+dynamic=off", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
   }
 
   static CliRun command(Path dir, Path workDir, Map<String, String> extraEnv, List<String> command)

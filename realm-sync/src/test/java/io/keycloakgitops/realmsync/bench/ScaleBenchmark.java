@@ -1,6 +1,7 @@
 package io.keycloakgitops.realmsync.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.keycloakgitops.realmsync.CliRun;
 import io.keycloakgitops.realmsync.RealmSyncer;
 import io.keycloakgitops.realmsync.engine.Executor;
 import io.keycloakgitops.realmsync.engine.Json;
@@ -36,12 +37,8 @@ public final class ScaleBenchmark {
   /** {@code -Dbench.stopAt=2026-12-05T09:10:00Z}: steps not finished by then are recorded as not measured. */
   private static final java.time.Instant STOP_AT = java.time.Instant.parse(System.getProperty("bench.stopAt",
       "9999-01-01T00:00:00Z"));
-  /**
-   * The JVM options recommended for the CLI (docs/realm-sync.md): a class-data archive kept in ~/.cache, C1 only
-   * and the serial GC — a short-lived process spends its CPU on start-up and C2 compilation otherwise.
-   */
-  static final List<String> CLI_JVM = List.of("-XX:SharedArchiveFile=" + cdsArchive(), "-XX:+AutoCreateSharedArchive",
-      "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  /** The JVM options recommended for the CLI (docs/realm-sync.md), with the archive kept in ~/.cache. */
+  static final List<String> CLI_JVM = CliRun.cliJvmOptions(cdsArchive());
 
   private ScaleBenchmark() {}
 
