@@ -11,11 +11,15 @@ import io.keycloakgitops.realmsync.source.DesiredRealm;
 import io.keycloakgitops.realmsync.source.Placeholders;
 import io.keycloakgitops.realmsync.source.RealmDocument;
 import io.keycloakgitops.testsupport.KeycloakServer;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Shared by the integration tests: the one Keycloak of the test JVM, fresh realm names, quick admin reads. */
 final class It {
+  private static final Set<String> NAMED = ConcurrentHashMap.newKeySet();
   private static KeycloakAdmin admin;
 
   private It() {}
@@ -37,8 +41,25 @@ final class It {
     return admin().realm(name);
   }
 
+  /** A new realm name; the realm, if the test creates it, is deleted after its test class ({@link DeleteTestRealms}). */
   static String realmName(String prefix) {
-    return prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+    NAMED.add(name);
+    return name;
+  }
+
+  /** Deletes the realms named since the last call that exist: every realm Keycloak holds slows its admin API. */
+  static void deleteNamedRealms() {
+    for (String name : List.copyOf(NAMED)) {
+      NAMED.remove(name);
+      try {
+        if (admin().realm(name).find("").isPresent()) {
+          admin().realm(name).deleteRealm();
+        }
+      } catch (RuntimeException e) {
+        System.out.println("could not delete test realm " + name + ": " + e.getMessage());
+      }
+    }
   }
 
   /**
