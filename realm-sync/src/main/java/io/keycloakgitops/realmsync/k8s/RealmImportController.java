@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -146,7 +147,12 @@ public final class RealmImportController implements AutoCloseable {
 
   private void enqueue(String key, long delayMillis) {
     if (queued.add(key)) {
-      timer.schedule(() -> dispatch(key), delayMillis, TimeUnit.MILLISECONDS);
+      try {
+        timer.schedule(() -> dispatch(key), delayMillis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closed) {
+        // close() ran meanwhile (a sync that failed because the service is stopping): nothing is left to retry
+        queued.remove(key);
+      }
     }
   }
 
