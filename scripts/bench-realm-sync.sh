@@ -13,8 +13,8 @@ for workload in "$@"; do
 done
 dist="${KEYCLOAK_DIST_DIR:-$HOME/.cache/keycloak-gitops/keycloak-26.5.6}"
 [ -d "$dist" ] || { echo "error: no Keycloak distribution at $dist (run the realm-sync ITs once, or set KEYCLOAK_DIST_DIR)" >&2; exit 1; }
-./mvnw -B -q -o -pl realm-sync -am install -DskipTests
-./mvnw -B -q -o -pl realm-sync test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt -Dmdep.includeScope=test
+./mvnw -B -q -pl realm-sync -am install -DskipTests
+./mvnw -B -q -pl realm-sync test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-cp.txt -Dmdep.includeScope=test
 exec java -Dkeycloak.dist.dir="$dist" ${BENCH_STOP_AT:+-Dbench.stopAt=$BENCH_STOP_AT} \
   -cp "realm-sync/target/classes:realm-sync/target/test-classes:$(cat realm-sync/target/bench-cp.txt)" \
   io.keycloakgitops.realmsync.bench.ScaleBenchmark docs/benchmarks/realm-sync.md realm-sync/target/realm-sync.jar "$@"
