@@ -63,9 +63,12 @@ final class BenchReport {
   static String block(Result r) {
     var out = new StringBuilder(blockBegin(r.workload)).append('\n');
     out.append("\n### %s: %s\n\n".formatted(r.workload.name(), r.workload.description));
-    out.append("Measured %s on %d CPUs, load average %s at the end (the CPUs were shared with other builds and their"
-        .formatted(LocalDate.now(), Runtime.getRuntime().availableProcessors(), loadAverage()))
-        .append(" Keycloak servers during the run: wall times are inflated; CPU is realm-sync's own CPU time).")
+    int cpus = Runtime.getRuntime().availableProcessors();
+    String load = loadAverage();
+    boolean shared = load.matches("[0-9.]+") && Double.parseDouble(load) > cpus;
+    out.append("Measured %s on %d CPUs, load average %s at the end (%s).".formatted(LocalDate.now(), cpus, load, shared
+            ? "more than the CPUs: other work shared them, wall times are inflated; CPU is realm-sync's own CPU time"
+            : "the benchmark's own Keycloak and realm-sync; CPU is realm-sync's own CPU time"))
         .append(" CLI JVM options: `").append(String.join(" ", ScaleBenchmark.CLI_JVM).replace(System.getProperty("user.home"), "~"))
         .append("`.\n\n");
     out.append("| Step | CLI process (JVM start included) | Warm service | Goal |\n|---|---|---|---|\n");
