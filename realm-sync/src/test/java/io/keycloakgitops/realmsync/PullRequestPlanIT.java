@@ -126,6 +126,56 @@ class PullRequestPlanIT {
     }
   }
 
+  /**
+   * {@code --since}: what CI runs on a merge. Only objects whose declaration changed since the given commit are read
+   * and compared, so drift elsewhere stays until a full run, which is what catches it.
+   */
+  @Test
+  void applySinceTheLastAppliedCommitComparesOnlyWhatChanged() throws Exception {
+    String realm = It.realmName("since");
+    String other = It.realmName("since-other");
+    try (var repo = GitRepo.create(dir.resolve("git"), "main")) {
+      repo.write("realms/" + other + ".json", It.file(other, "{'realm':'REALM','enabled':true}"));
+      String applied = repo.write("realms/" + realm + ".json", It.file(realm, "{'realm':'REALM','enabled':true,'clients':["
+          + "{'clientId':'web','rootUrl':'https://one'},{'clientId':'api','rootUrl':'https://api'}]}")).commitAndPush("realm");
+      CliRun full = cli(Map.of(), "apply", "--repo", repo.url(), "--path", "realms");
+      assertThat(full.exitCode()).as(full.out() + full.err()).isZero();
+      var api = (com.fasterxml.jackson.databind.node.ObjectNode) It.client(realm, "api");
+      It.realm(realm).put("/clients/" + Json.text(api, "id"), api.deepCopy().put("rootUrl", "https://drifted"));
+      repo.write("realms/" + realm + ".json", It.file(realm, "{'realm':'REALM','enabled':true,'clients':["
+          + "{'clientId':'web','rootUrl':'https://two'},{'clientId':'api','rootUrl':'https://api'}]}")).commitAndPush("web two");
+
+      CliRun plan = cli(Map.of(), "plan", "--repo", repo.url(), "--path", "realms", "--since", applied);
+      assertThat(plan.exitCode()).as(plan.out() + plan.err()).isEqualTo(2);
+      assertThat(plan.out()).contains("realm " + realm + ": 0 to create, 1 to update, 0 to delete", "client \"web\"")
+          .doesNotContain("client \"api\"");
+
+      Path stats = dir.resolve("since-stats.json");
+      CliRun since = cli(Map.of("REALM_SYNC_STATS", stats.toString()), "apply", "--repo", repo.url(), "--path", "realms",
+          "--since", applied);
+      assertThat(since.exitCode()).as(since.out() + since.err()).isZero();
+      JsonNode counted = Json.read(Files.readString(stats));
+      assertThat(counted.get("writes").asInt()).isEqualTo(1);
+      // the realm whose file did not change is not even read
+      assertThat(counted.at("/byKind/GET realm").asInt()).isEqualTo(1);
+      assertThat(since.out()).contains("realm " + other + ": 0 created, 0 updated, 0 deleted");
+      assertThat(It.client(realm, "web").get("rootUrl").asText()).isEqualTo("https://two");
+      assertThat(It.client(realm, "api").get("rootUrl").asText()).isEqualTo("https://drifted");
+
+      CliRun drift = cli(Map.of("REALM_SYNC_STATS", stats.toString()), "apply", "--repo", repo.url(), "--path", "realms");
+      assertThat(drift.exitCode()).as(drift.out() + drift.err()).isZero();
+      assertThat(It.client(realm, "api").get("rootUrl").asText()).isEqualTo("https://api");
+      assertThat(Json.read(Files.readString(stats)).get("writes").asInt()).isEqualTo(1);
+
+      CliRun unknown = cli(Map.of(), "apply", "--repo", repo.url(), "--path", "realms", "--since", "no-such-ref");
+      assertThat(unknown.exitCode()).isEqualTo(1);
+      assertThat(unknown.err()).contains("--since no-such-ref: ref no-such-ref not found");
+      CliRun folder = cli(Map.of(), "apply", "--dir", dir.toString(), "--since", applied);
+      assertThat(folder.exitCode()).isEqualTo(1);
+      assertThat(folder.err()).contains("--since needs --repo, not --dir");
+    }
+  }
+
   @Test
   void aBrokenFileIsAFailureWithItsLineInJson() throws Exception {
     String realm = It.realmName("pr-broken");

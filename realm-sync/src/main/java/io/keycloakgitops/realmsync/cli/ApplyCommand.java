@@ -2,6 +2,8 @@ package io.keycloakgitops.realmsync.cli;
 
 import io.keycloakgitops.realmsync.RealmSyncer;
 import io.keycloakgitops.realmsync.engine.PlanPrinter;
+import io.keycloakgitops.realmsync.engine.Progress;
+import io.keycloakgitops.realmsync.source.DesiredRealm;
 import io.keycloakgitops.realmsync.source.RealmLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +75,7 @@ public final class ApplyCommand extends OneShotCommand {
     try {
       var futures = new ArrayList<Future<RealmSyncer.Outcome>>();
       for (RealmLoader.Loaded realm : realms) {
-        futures.add(realm.ok() ? pool.submit(() -> syncer.apply(realm.desired())) : null);
+        futures.add(realm.ok() ? pool.submit(() -> apply(syncer, realm, Progress.NONE)) : null);
       }
       for (var future : futures) {
         outcomes.add(future == null ? null : future.get());
@@ -93,10 +95,25 @@ public final class ApplyCommand extends OneShotCommand {
   private RealmSyncer.Outcome applyOne(RealmSyncer syncer, RealmLoader.Loaded realm) {
     var progress = TerminalProgress.onTerminal(err(), realm.realm());
     if (progress == null) {
-      return syncer.apply(realm.desired());
+      return apply(syncer, realm, Progress.NONE);
     }
-    var outcome = syncer.apply(realm.desired(), progress);
+    var outcome = apply(syncer, realm, progress);
     progress.end();
     return outcome;
+  }
+
+  /**
+   * Incremental when {@code --since} gave the realm's earlier file (nothing at all when the file is the same, as the
+   * service does), otherwise a full compare.
+   */
+  private RealmSyncer.Outcome apply(RealmSyncer syncer, RealmLoader.Loaded realm, Progress progress) {
+    DesiredRealm before = previous.get(realm.realm());
+    if (before == null) {
+      return syncer.apply(realm.desired(), progress);
+    }
+    if (before.hash().equals(realm.desired().hash())) {
+      return new RealmSyncer.Outcome(realm.realm(), null, 0, 0, 0, 0, java.util.Map.of(), 0, null);
+    }
+    return syncer.applyIncremental(realm.desired(), before, progress);
   }
 }

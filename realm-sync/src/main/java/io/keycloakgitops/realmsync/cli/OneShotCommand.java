@@ -2,13 +2,16 @@ package io.keycloakgitops.realmsync.cli;
 
 import io.keycloakgitops.realmsync.RealmSyncer;
 import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
+import io.keycloakgitops.realmsync.source.DesiredRealm;
 import io.keycloakgitops.realmsync.source.Placeholders;
 import io.keycloakgitops.realmsync.source.RealmLoader;
 import io.keycloakgitops.realmsync.source.RealmSource;
 import io.keycloakgitops.realmsync.source.SourceException;
 import io.keycloakgitops.realmsync.source.Tenancy;
 import java.io.PrintWriter;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
@@ -43,18 +46,21 @@ abstract class OneShotCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<RealmLoader.Loaded> realms;
     RealmSource files;
+    RealmSource since;
     Tenancy grants;
     try {
       grants = tenancy.tenancy(source.location.dir, source.location.repo);
       files = tenancy.withFragments(source.open(signatures.signatures()));
+      RealmSource earlier = source.openSince();
+      since = earlier == null ? null : tenancy.withFragments(earlier);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return 1;
     }
+    Placeholders.GitPolicy policy = placeholders.policy(System.getenv());
     try (files) {
       RealmSource.Snapshot snapshot = files.fetch();
       revision = snapshot.revision();
-      Placeholders.GitPolicy policy = placeholders.policy(System.getenv());
       realms = RealmLoader.load(snapshot, policy::create, grants);
       if (realms.isEmpty()) {
         err.println("no realm files (<realm>.json, .yaml or .yml) in " + files.describe());
@@ -63,6 +69,18 @@ abstract class OneShotCommand implements Callable<Integer> {
     } catch (SourceException e) {
       err.println(e.getMessage());
       return 1;
+    }
+    if (since != null) {
+      try (var earlier = since) {
+        for (RealmLoader.Loaded realm : RealmLoader.load(earlier.fetch(), policy::create, grants)) {
+          if (realm.ok()) {
+            previous.put(realm.realm(), realm.desired());
+          }
+        }
+      } catch (SourceException e) {
+        err.println("--since " + source.since + ": " + e.getMessage());
+        return 1;
+      }
     }
     RealmSyncer.Options options;
     try {
@@ -80,6 +98,12 @@ abstract class OneShotCommand implements Callable<Integer> {
 
   /** The revision read: a commit id, or a content hash for a folder. */
   String revision;
+
+  /**
+   * With {@code --since}: each realm as its valid file declared it then. A realm missing here (new, or its file was
+   * invalid then) is compared in full.
+   */
+  final Map<String, DesiredRealm> previous = new HashMap<>();
 
   abstract int run(RealmSyncer syncer, List<RealmLoader.Loaded> realms);
 

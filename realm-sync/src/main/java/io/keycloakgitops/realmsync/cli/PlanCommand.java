@@ -40,7 +40,9 @@ public final class PlanCommand extends OneShotCommand {
         continue;
       }
       try {
-        RealmSyncer.Planned planned = syncer.plan(realm.desired());
+        var before = previous.get(realm.realm());
+        RealmSyncer.Planned planned = before == null ? syncer.plan(realm.desired())
+            : syncer.planIncremental(realm.desired(), before);
         // A failed fragment fails the plan too, though the rest of its realm is planned.
         for (Fragments.Failure fragment : realm.desired().provenance().errors()) {
           err().println(fragment.message());

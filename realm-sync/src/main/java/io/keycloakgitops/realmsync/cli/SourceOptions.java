@@ -35,6 +35,12 @@ public final class SourceOptions {
       + "without checking it out; objects keep --branch as their owning source, so the plan shows what merging REF would do.")
   String ref;
 
+  @Option(names = "--since", description = "Compare only the objects whose declaration changed since this commit "
+      + "(branch, tag or commit id of --repo), as the service does for a new commit: a few reads instead of a full compare, "
+      + "and no drift check. Give the commit the last successful apply read; a run without --since catches drift and "
+      + "anything missed.")
+  String since;
+
   @Option(names = "--git-cache-dir", defaultValue = "${env:GIT_CACHE_DIR}", description = "Where fetched Git objects are kept (env GIT_CACHE_DIR; default a temporary folder).")
   Path cacheDir;
 
@@ -65,5 +71,16 @@ public final class SourceOptions {
       return new DirectorySource(location.dir);
     }
     return new GitSource(git(), signatures, ref);
+  }
+
+  /** The files at {@code --since}, or null without it. */
+  public RealmSource openSince() {
+    if (since == null) {
+      return null;
+    }
+    if (location.dir != null) {
+      throw new IllegalArgumentException("--since needs --repo, not --dir");
+    }
+    return new GitSource(git(), null, since);
   }
 }

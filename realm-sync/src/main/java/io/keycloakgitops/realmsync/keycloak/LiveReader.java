@@ -108,7 +108,7 @@ public final class LiveReader {
     }
     if (join(users) != null) {
       var userList = (ArrayNode) join(users);
-      readMemberships(userList, groupTree);
+      readMemberships(userList, groupTree, join(roles), Json.text(rep.path("defaultRole"), "name"));
       userList.addAll(readServiceAccounts(clientList));
       out.set("users", userList);
     } else if (d != null && d.serviceAccounts != null) {
@@ -304,7 +304,7 @@ public final class LiveReader {
   }
 
   /** Groups and role mappings of the users whose file entries declare them. */
-  private void readMemberships(ArrayNode users, ArrayNode groupTree) {
+  private void readMemberships(ArrayNode users, ArrayNode groupTree, JsonNode roleList, String defaultRole) {
     var selected = new ArrayList<ObjectNode>();
     boolean anyGroups = false;
     boolean anyRoles = false;
@@ -346,10 +346,15 @@ public final class LiveReader {
       }
     }
     if (anyRoles) {
-      JsonNode realmRoles = anyClientRoles ? null : api.get("/roles");
+      JsonNode realmRoles = anyClientRoles ? null : roleList != null ? roleList : api.get("/roles");
       if (realmRoles != null && realmRoles.size() < selected.size()) {
         selected.forEach(u -> u.set("realmRoles", Json.array()));
-        all(Json.objects(realmRoles).stream().<Supplier<Void>>map(role -> () -> {
+        // Every user holds the default role and a sync never takes it away, so its members (all the users, the
+        // largest read of all) matter only when a file lists it.
+        boolean defaultRoleDeclared = spec.anyDeclares(d == null ? null : d.users,
+            u -> Json.strings(u.get("realmRoles")).contains(defaultRole));
+        all(Json.objects(realmRoles).stream().filter(role -> defaultRoleDeclared
+            || !Json.text(role, "name").equals(defaultRole)).<Supplier<Void>>map(role -> () -> {
           addMembers(paged("/roles/" + Paths.segment(Json.text(role, "name")) + "/users", "briefRepresentation", true),
               byId, "realmRoles", Json.text(role, "name"));
           return null;

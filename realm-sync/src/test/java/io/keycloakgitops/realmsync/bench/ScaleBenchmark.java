@@ -34,11 +34,16 @@ import java.util.concurrent.TimeUnit;
 public final class ScaleBenchmark {
   private static final String SOURCE = "bench";
   private static final Duration CLI_LIMIT = Duration.ofMinutes(30);
+  private static final KeycloakAdmin.Timeouts TIMEOUTS = new KeycloakAdmin.Timeouts(Duration.ofSeconds(5), Duration.ofMinutes(5));
   /** {@code -Dbench.stopAt=2026-12-05T09:10:00Z}: steps not finished by then are recorded as not measured. */
   private static final java.time.Instant STOP_AT = java.time.Instant.parse(System.getProperty("bench.stopAt",
       "9999-01-01T00:00:00Z"));
-  /** The JVM options recommended for the CLI (docs/realm-sync.md), with the archive kept in ~/.cache. */
-  static final List<String> CLI_JVM = CliRun.cliJvmOptions(cdsArchive());
+  /**
+   * The JVM options recommended for the CLI (docs/realm-sync.md), with the archive kept in ~/.cache, and the heap
+   * limit of the W10 goal.
+   */
+  static final List<String> CLI_JVM = java.util.stream.Stream.concat(CliRun.cliJvmOptions(cdsArchive()).stream(),
+      java.util.stream.Stream.of("-Xmx512m")).toList();
 
   private ScaleBenchmark() {}
 
@@ -56,7 +61,7 @@ public final class ScaleBenchmark {
     var target = KeycloakTarget.password(keycloak.baseUrl(), keycloak.adminUser(), keycloak.adminPassword());
     Path work = Files.createTempDirectory("realm-sync-scale");
     var report = new BenchReport(output);
-    try (var admin = KeycloakAdmin.connect(target, new KeycloakAdmin.Timeouts(Duration.ofSeconds(5), Duration.ofMinutes(5)))) {
+    try (var admin = KeycloakAdmin.connect(target, TIMEOUTS)) {
       for (Workloads workload : workloads) {
         var run = new WorkloadRun(workload, admin, keycloak, jar, work.resolve(workload.label()), report);
         try {
@@ -78,6 +83,7 @@ public final class ScaleBenchmark {
     private final KeycloakServer keycloak;
     private final Path jar;
     private final Path dir;
+    private final Path repoDir;
     private final Path realmsDir;
     private final List<String> names;
     private final BenchReport.Result result;
@@ -89,7 +95,8 @@ public final class ScaleBenchmark {
       this.keycloak = keycloak;
       this.jar = jar;
       this.dir = dir;
-      this.realmsDir = dir.resolve("realms");
+      this.repoDir = dir.resolve("repo");
+      this.realmsDir = repoDir.resolve("realms");
       String id = UUID.randomUUID().toString().substring(0, 4);
       this.names = workload.names("b" + workload.label() + id);
       this.result = new BenchReport.Result(workload);
@@ -105,6 +112,7 @@ public final class ScaleBenchmark {
     /** Measures every step, writing the report after each so that a run stopped early keeps what it measured. */
     void measure() throws IOException, InterruptedException {
       Files.createDirectories(realmsDir);
+      git("init", "-q", "-b", "main");
       writeFiles(0);
       nativeImport();
       // trains the class-data archive (or refreshes it for a rebuilt jar), as the first CI run with a cache would
@@ -112,9 +120,15 @@ public final class ScaleBenchmark {
       record(BenchReport.COLD, cli("apply"));
       record(BenchReport.NOOP_PLAN, cli("plan"));
       record(BenchReport.NOOP_APPLY, cli("apply"));
-      record(BenchReport.NOOP_PLAN_PLAIN, runCli("plan", List.of()));
+      if (workload == Workloads.W1) {
+        record(BenchReport.NOOP_PLAN_PLAIN, runCli("plan", List.of(), dirSource()));
+      }
       writeFiles(1);
       record(BenchReport.ONE_CHANGE, cli("apply"));
+      String applied = git("rev-parse", "HEAD");
+      writeFiles(2);
+      record(BenchReport.ONE_CHANGE_SINCE, runCli("apply", CLI_JVM, List.of("--repo", repoDir.toString(), "--branch", "main",
+          "--path", "realms", "--since", applied)));
       warmService();
       report.write();
       deleteRealms(names);
@@ -125,19 +139,33 @@ public final class ScaleBenchmark {
       report.write();
     }
 
-    private void writeFiles(int variant) throws IOException {
-      // only the first realm changes between variants: the one-change step
+    /** Writes and commits the files; only the first realm changes between variants: the one-change steps. */
+    private void writeFiles(int variant) throws IOException, InterruptedException {
       for (int i = 0; i < names.size(); i++) {
         if (variant == 0 || i == 0) {
           Files.writeString(realmsDir.resolve(names.get(i) + ".json"), Json.writePretty(workload.realm(names.get(i), variant)));
         }
       }
+      git("add", "-A");
+      git("-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-q", "-m", "variant " + variant);
+    }
+
+    private String git(String... args) throws IOException, InterruptedException {
+      var command = new ArrayList<>(List.of("git", "-C", repoDir.toString()));
+      command.addAll(List.of(args));
+      var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes()).trim();
+      if (process.waitFor() != 0) {
+        throw new IOException(String.join(" ", command) + " failed: " + output);
+      }
+      return output;
     }
 
     /** Keycloak's own import of the same files under other names, then those realms are dropped again. */
     private void nativeImport() throws IOException {
       var created = new ArrayList<String>();
       long start = System.nanoTime();
+      long keycloakCpu = keycloakCpuMillis();
       long writes = admin.counter().writes();
       try {
         for (String name : names) {
@@ -145,14 +173,37 @@ public final class ScaleBenchmark {
           admin.realm(nativeName).createRealm(workload.realm(nativeName, 0));
           created.add(nativeName);
         }
-        result.nativeImport = new BenchReport.Sample(seconds(start), -1, 0, admin.counter().writes() - writes, -1, -1, null);
+        result.nativeImport = new BenchReport.Sample(seconds(start), -1, 0, admin.counter().writes() - writes, -1, -1, null,
+            keycloakCpuMillis() - keycloakCpu);
+        firstUse(created);
       } catch (RuntimeException e) {
         result.notes.add("Keycloak's own import failed after " + created.size() + " realm(s) in %.1f s: %s"
             .formatted(seconds(start), e.getMessage()));
       }
-      System.out.printf("%s native import: %s%n", workload, result.nativeImport);
+      System.out.printf("%s native import: %s, first use: %s%n", workload, result.nativeImport, result.nativeFirstUse);
       report.write();
       deleteRealms(created);
+    }
+
+    /** One {@code GET /admin/realms/<name>} per realm the import created, in order. */
+    private void firstUse(List<String> realms) {
+      long start = System.nanoTime();
+      long keycloakCpu = keycloakCpuMillis();
+      double slowest = 0;
+      for (String realm : realms) {
+        long one = System.nanoTime();
+        admin.realm(realm).find("");
+        slowest = Math.max(slowest, seconds(one));
+      }
+      result.nativeFirstUse = new BenchReport.Sample(seconds(start), -1, realms.size(), 0, -1, -1,
+          "%.2f s".formatted(slowest), keycloakCpuMillis() - keycloakCpu);
+    }
+
+    /** CPU time of the Keycloak process and its children (kc.sh starts the JVM). */
+    private long keycloakCpuMillis() {
+      return keycloak.processHandle().map(handle -> java.util.stream.Stream.concat(java.util.stream.Stream.of(handle),
+              handle.descendants())
+          .mapToLong(h -> h.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)).sum()).orElse(-1L);
     }
 
     private void deleteRealms(List<String> realms) {
@@ -166,22 +217,30 @@ public final class ScaleBenchmark {
     }
 
     private BenchReport.Sample cli(String command) throws IOException, InterruptedException {
-      return runCli(command, CLI_JVM);
+      return runCli(command, CLI_JVM, dirSource());
+    }
+
+    private List<String> dirSource() {
+      return List.of("--dir", realmsDir.toString());
     }
 
     /** A fresh process as CI runs it; the clock covers JVM start to exit. */
-    private BenchReport.Sample runCli(String command, List<String> jvmOptions) throws IOException, InterruptedException {
+    private BenchReport.Sample runCli(String command, List<String> jvmOptions, List<String> source)
+        throws IOException, InterruptedException {
       Path stats = dir.resolve("stats.json");
       Files.deleteIfExists(stats);
       var argv = new ArrayList<String>();
       argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       argv.addAll(jvmOptions);
-      argv.addAll(List.of("-jar", jar.toString(), command, "--dir", realmsDir.toString(), "--source-id", SOURCE));
+      argv.addAll(List.of("-jar", jar.toString(), command));
+      argv.addAll(source);
+      argv.addAll(List.of("--source-id", SOURCE));
       var builder = new ProcessBuilder(argv).redirectOutput(dir.resolve(command + ".out").toFile())
           .redirectError(dir.resolve(command + ".err").toFile());
       builder.environment().putAll(Map.of("KEYCLOAK_URL", keycloak.baseUrl(), "KEYCLOAK_USER", keycloak.adminUser(),
           "KEYCLOAK_PASSWORD", keycloak.adminPassword(), "OWNERSHIP_KEY_FILE", ownershipKey().toString(),
           "REALM_SYNC_STATS", stats.toString(), "KEYCLOAK_READ_TIMEOUT", "300s"));
+      long keycloakCpu = keycloakCpuMillis();
       long start = System.nanoTime();
       var process = builder.start();
       long limit = Math.min(CLI_LIMIT.toMillis(), Duration.between(java.time.Instant.now(), STOP_AT).toMillis());
@@ -191,6 +250,7 @@ public final class ScaleBenchmark {
             .formatted(limit / 1000.0));
       }
       double seconds = seconds(start);
+      long keycloakCpuUsed = keycloakCpuMillis() - keycloakCpu;
       int exit = process.exitValue();
       boolean ok = exit == 0 || "plan".equals(command) && exit == 2;
       if (!ok) {
@@ -199,7 +259,8 @@ public final class ScaleBenchmark {
       JsonNode s = Files.exists(stats) ? Json.read(Files.readString(stats)) : Json.object();
       var sample = new BenchReport.Sample(seconds, s.path("cpuMillis").asLong(-1), s.path("reads").asLong(-1), s.path("writes").asLong(-1),
           s.path("peakHeapBytes").asLong(-1), s.path("peakRssBytes").asLong(-1),
-          s.has("slowest") ? s.get("slowest").path("kind").asText() + " " + s.get("slowest").path("millis").asLong() + " ms" : null);
+          s.has("slowest") ? s.get("slowest").path("kind").asText() + " " + s.get("slowest").path("millis").asLong() + " ms" : null,
+          keycloakCpuUsed);
       System.out.printf("%s CLI %s: %s (exit %d)%n", workload, command, sample, exit);
       if ("plan".equals(command) && exit == 0) {
         result.noOpProfile = s.path("byKind").toString();
@@ -209,26 +270,31 @@ public final class ScaleBenchmark {
 
     /** A long-lived JVM as the service is: warm, then a full no-op sync and a one-change incremental sync. */
     private void warmService() {
-      var syncer = new RealmSyncer(admin, new RealmSyncer.Options(PrunePolicy.defaults(), Executor.DEFAULT_BULK_THRESHOLD,
-          SOURCE).withOwnershipKey(OwnershipKey.fromFile(ownershipKey())));
+      var syncer = syncer(admin);
       var desired = new HashMap<String, DesiredRealm>();
       for (int i = 0; i < names.size(); i++) {
         desired.put(names.get(i), desired(names.get(i), i == 0 ? 1 : 0));
       }
       syncAll(syncer, desired);
+      // Three runs each where a run is quick; one on the big workloads, whose runs take minutes.
+      int runs = workload == Workloads.W1 ? 3 : 1;
       var noOps = new ArrayList<BenchReport.Sample>();
-      for (int i = 0; i < 3; i++) {
-        noOps.add(measureService(() -> syncAll(syncer, desired)));
+      for (int i = 0; i < runs; i++) {
+        noOps.add(measureService(admin, () -> syncAll(syncer, desired)));
       }
       result.service.put(BenchReport.NOOP_APPLY, BenchReport.median(noOps));
       var changes = new ArrayList<BenchReport.Sample>();
       String first = names.get(0);
       var previous = desired.get(first);
-      for (int variant = 2; variant < 5; variant++) {
-        var next = desired(first, variant);
-        var before = previous;
-        changes.add(measureService(() -> checked(syncer.applyIncremental(next, before))));
-        previous = next;
+      // a connection of its own, so that its slowest request is one of these syncs'
+      try (var changeAdmin = KeycloakAdmin.connect(admin.target(), TIMEOUTS)) {
+        var changer = syncer(changeAdmin);
+        for (int variant = 3; variant < 3 + runs; variant++) {
+          var next = desired(first, variant);
+          var before = previous;
+          changes.add(measureService(changeAdmin, () -> checked(changer.applyIncremental(next, before))));
+          previous = next;
+        }
       }
       result.service.put(BenchReport.ONE_CHANGE, BenchReport.median(changes));
       System.out.printf("%s service: no-op %s, one change %s%n", workload, result.service.get(BenchReport.NOOP_APPLY),
@@ -239,13 +305,21 @@ public final class ScaleBenchmark {
       names.forEach(name -> checked(syncer.apply(desired.get(name))));
     }
 
-    private BenchReport.Sample measureService(Runnable work) {
+    private RealmSyncer syncer(KeycloakAdmin connection) {
+      return new RealmSyncer(connection, new RealmSyncer.Options(PrunePolicy.defaults(), Executor.DEFAULT_BULK_THRESHOLD,
+          SOURCE).withOwnershipKey(OwnershipKey.fromFile(ownershipKey())));
+    }
+
+    private BenchReport.Sample measureService(KeycloakAdmin admin, Runnable work) {
       long reads = admin.counter().reads();
       long writes = admin.counter().writes();
+      long keycloakCpu = keycloakCpuMillis();
       long start = System.nanoTime();
       work.run();
       return new BenchReport.Sample(seconds(start), -1, admin.counter().reads() - reads, admin.counter().writes() - writes,
-          -1, -1, null);
+          -1, -1, admin.counter().slowest() == null ? null
+              : admin.counter().slowest().kind() + " " + admin.counter().slowest().millis() + " ms",
+          keycloakCpuMillis() - keycloakCpu);
     }
 
     private DesiredRealm desired(String name, int variant) {
