@@ -50,15 +50,15 @@ abstract class OneShotCommand implements Callable<Integer> {
     Tenancy grants;
     try {
       grants = tenancy.tenancy(source.location.dir, source.location.repo);
-      files = tenancy.withFragments(source.open(signatures.signatures()));
       RealmSource earlier = source.openSince();
       since = earlier == null ? null : tenancy.withFragments(earlier);
+      files = tenancy.withFragments(source.open(signatures.signatures()));
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       return 1;
     }
     Placeholders.GitPolicy policy = placeholders.policy(System.getenv());
-    try (files) {
+    try (files; since) {
       RealmSource.Snapshot snapshot = files.fetch();
       revision = snapshot.revision();
       realms = RealmLoader.load(snapshot, policy::create, grants);
@@ -66,21 +66,21 @@ abstract class OneShotCommand implements Callable<Integer> {
         err.println("no realm files (<realm>.json, .yaml or .yml) in " + files.describe());
         return 1;
       }
+      if (since != null) {
+        try {
+          for (RealmLoader.Loaded realm : RealmLoader.load(since.fetch(), policy::create, grants)) {
+            if (realm.ok()) {
+              previous.put(realm.realm(), realm.desired());
+            }
+          }
+        } catch (SourceException e) {
+          err.println("--since " + source.since + ": " + e.getMessage());
+          return 1;
+        }
+      }
     } catch (SourceException e) {
       err.println(e.getMessage());
       return 1;
-    }
-    if (since != null) {
-      try (var earlier = since) {
-        for (RealmLoader.Loaded realm : RealmLoader.load(earlier.fetch(), policy::create, grants)) {
-          if (realm.ok()) {
-            previous.put(realm.realm(), realm.desired());
-          }
-        }
-      } catch (SourceException e) {
-        err.println("--since " + source.since + ": " + e.getMessage());
-        return 1;
-      }
     }
     RealmSyncer.Options options;
     try {

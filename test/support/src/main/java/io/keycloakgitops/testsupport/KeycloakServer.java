@@ -113,7 +113,9 @@ public final class KeycloakServer {
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
     builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
     builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
-    builder.environment().put("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true");
+    // kc.sh opens java.util but not java.lang: on Java 24+ jboss-threads then cannot reset thread locals and its
+    // executor threads die with IllegalAccessError (seen in the Keycloak log on Java 25).
+    builder.environment().put("JAVA_OPTS_APPEND", "-Djava.net.preferIPv4Stack=true --add-opens=java.base/java.lang=ALL-UNNAMED");
     try (FileChannel lockFile = FileChannel.open(distDir.resolve(".start.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
          FileLock ignored = lockFile.lock()) {
       process = builder.start();
