@@ -177,8 +177,11 @@ public final class KeycloakAdmin implements AutoCloseable {
    */
   JsonNode call(String method, URI uri, JsonNode body) {
     return backoff.call(() -> {
+      long start = System.nanoTime();
       try (Response response = send(method, uri, body)) {
         return readBody(method, uri, response);
+      } finally {
+        counter.finished(method, uri.getPath(), (System.nanoTime() - start) / 1_000_000);
       }
     }, e -> retryable(method, e));
   }
@@ -318,6 +321,7 @@ public final class KeycloakAdmin implements AutoCloseable {
     public String post(String path, JsonNode body) {
       URI uri = uri(path);
       writes.incrementAndGet();
+      long start = System.nanoTime();
       try (Response response = send("POST", uri, body)) {
         readBody("POST", uri, response);
         URI location = response.getLocation();
@@ -326,6 +330,8 @@ public final class KeycloakAdmin implements AutoCloseable {
         }
         String locationPath = location.getPath();
         return locationPath.substring(locationPath.lastIndexOf('/') + 1);
+      } finally {
+        counter.finished("POST", uri.getPath(), (System.nanoTime() - start) / 1_000_000);
       }
     }
 

@@ -21,4 +21,14 @@ class RequestCounterTest {
     assertThat(RequestCounter.kind("PUT", "/admin/realms/acme")).isEqualTo("PUT realm");
     assertThat(RequestCounter.kind("POST", "/admin/realms")).isEqualTo("POST realms");
   }
+
+  @Test
+  void theSlowestCallIsKeptWithItsKindAndTokenCallsAreLeftOut() {
+    var counter = new RequestCounter();
+    assertThat(counter.slowest()).isNull();
+    counter.finished("GET", "/admin/realms/acme/clients", 36_552);
+    counter.finished("GET", "/admin/realms/acme/users", 120);
+    counter.finished("POST", "/realms/master/protocol/openid-connect/token", 90_000);
+    assertThat(counter.slowest()).isEqualTo(new RequestCounter.Slowest("GET clients", "/admin/realms/acme/clients", 36_552));
+  }
 }
