@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.jboss.resteasy.client.jaxrs.ResteasyClientBuilder;
@@ -176,14 +177,18 @@ public final class KeycloakAdmin implements AutoCloseable {
    * the server answers 5xx: an overloaded Keycloak gets time to recover instead of more load.
    */
   JsonNode call(String method, URI uri, JsonNode body) {
-    return backoff.call(() -> {
-      long start = System.nanoTime();
-      try (Response response = send(method, uri, body)) {
-        return readBody(method, uri, response);
-      } finally {
-        counter.finished(method, uri.getPath(), (System.nanoTime() - start) / 1_000_000);
-      }
-    }, e -> retryable(method, e));
+    return backoff.call(() -> exchange(method, uri, body, response -> readBody(method, uri, response)),
+        e -> retryable(method, e));
+  }
+
+  /** Sends once and reads the answer, timed until its body is read (the request counter's slowest call). */
+  private <T> T exchange(String method, URI uri, JsonNode body, Function<Response, T> read) {
+    long start = System.nanoTime();
+    try (Response response = send(method, uri, body)) {
+      return read.apply(response);
+    } finally {
+      counter.finished(method, uri.getPath(), (System.nanoTime() - start) / 1_000_000);
+    }
   }
 
   /** A 5xx is retried for a read, or when the login failed (nothing was sent); never for a write that reached it. */
@@ -321,8 +326,7 @@ public final class KeycloakAdmin implements AutoCloseable {
     public String post(String path, JsonNode body) {
       URI uri = uri(path);
       writes.incrementAndGet();
-      long start = System.nanoTime();
-      try (Response response = send("POST", uri, body)) {
+      return exchange("POST", uri, body, response -> {
         readBody("POST", uri, response);
         URI location = response.getLocation();
         if (location == null) {
@@ -330,9 +334,7 @@ public final class KeycloakAdmin implements AutoCloseable {
         }
         String locationPath = location.getPath();
         return locationPath.substring(locationPath.lastIndexOf('/') + 1);
-      } finally {
-        counter.finished("POST", uri.getPath(), (System.nanoTime() - start) / 1_000_000);
-      }
+      });
     }
 
     @Override
