@@ -12,15 +12,19 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The request profile of a no-op read of a generated realm (groups, roles, users with memberships): four times the
- * users cost only the extra pages of the user list, never a request per user.
+ * The request profile of a no-op read of a generated realm (clients, groups, roles, users with memberships): four
+ * times the users and clients cost only the extra pages of their lists, never a request per user or client.
  */
 class ReadProfileIT {
   private static final int PAGE = 50;
 
   private static ObjectNode realm(String name, int users) {
     var realm = Json.object().put("realm", name).put("enabled", true);
-    realm.putArray("clients").addObject().put("clientId", "web").put("publicClient", true);
+    var clients = realm.putArray("clients");
+    for (int i = 0; i < users / 2; i++) {
+      clients.addObject().put("clientId", "app-%04d".formatted(i)).put("publicClient", i % 2 == 0)
+          .put("rootUrl", "https://app-%d.example.com".formatted(i));
+    }
     var roles = realm.putObject("roles").putArray("realm");
     var groups = realm.putArray("groups");
     for (int i = 0; i < 4; i++) {
@@ -46,12 +50,13 @@ class ReadProfileIT {
     try (var admin = KeycloakAdmin.connect(It.target())) {
       var live = LiveReader.read(admin.realm(name), admin.readers(), ReadSpec.forFile(desired.model()).withPageSize(PAGE));
       assertThat(live.get("users")).hasSize(users);
+      assertThat(live.get("clients")).hasSizeGreaterThanOrEqualTo(users / 2);
       return admin.counter().byKind();
     }
   }
 
   @Test
-  void readingFourTimesTheUsersCostsTheirExtraPagesNotARequestPerUser() {
+  void readingFourTimesTheUsersAndClientsCostsTheirExtraPagesNotARequestPerObject() {
     var small = noOpRead(40);
     var large = noOpRead(160);
     var grown = new HashMap<String, Long>();
@@ -61,10 +66,12 @@ class ReadProfileIT {
         grown.put(kind, more);
       }
     });
-    // 40 users fit one page of 50; 160 take four (50, 50, 50, 10). The members of the realm's default role (every
-    // user) are not read, since no user lists it; the 40 members of each group and role still fit one page.
-    assertThat(grown).as("small %s, large %s", small, large).containsOnly(Map.entry("GET users", 3L));
-    assertThat(large.keySet()).noneMatch(kind -> kind.startsWith("GET users/"));
+    // 40 users fit one page of 50; 160 take four (50, 50, 50, 10). 20 clients and Keycloak's 6 built-in ones fit one
+    // page; 80 and 6 take two. The members of the realm's default role (every user) are not read, since no user lists
+    // it; the 40 members of each group and role still fit one page.
+    assertThat(grown).as("small %s, large %s", small, large)
+        .containsOnly(Map.entry("GET users", 3L), Map.entry("GET clients", 1L));
+    assertThat(large.keySet()).noneMatch(kind -> kind.startsWith("GET users/") || kind.startsWith("GET clients/"));
   }
 
   /**

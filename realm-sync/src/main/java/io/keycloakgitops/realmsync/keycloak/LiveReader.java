@@ -58,10 +58,11 @@ public final class LiveReader {
     var rep = (ObjectNode) realm.get();
     boolean wantsFlows = spec.wants(d == null ? null : d.flows) || spec.wants(d == null ? null : d.authenticatorConfigs)
         || d != null && d.clients != null;
-    var clients = async(() -> api.get("/clients"));
+    var clients = async(() -> pagedBy(spec.clientAndRolePageSize(), "/clients"));
     var scopes = async(() -> spec.wants(d == null ? null : anyOf(d.clientScopes, d.defaultDefaultClientScopes,
         d.defaultOptionalClientScopes, d.scopeMappings)) ? api.get("/client-scopes") : null);
-    var roles = async(() -> spec.wants(d == null ? null : d.realmRoles) ? api.get("/roles", "briefRepresentation", false) : null);
+    var roles = async(() -> spec.wants(d == null ? null : d.realmRoles)
+        ? pagedBy(spec.clientAndRolePageSize(), "/roles", "briefRepresentation", false) : null);
     var topGroups = async(() -> spec.wants(d == null ? null : anyOf(d.groups, d.defaultGroups))
         ? paged("/groups", "briefRepresentation", false) : null);
     var users = async(() -> spec.wants(d == null ? null : d.users) ? paged("/users", "briefRepresentation", false) : null);
@@ -346,7 +347,8 @@ public final class LiveReader {
       }
     }
     if (anyRoles) {
-      JsonNode realmRoles = anyClientRoles ? null : roleList != null ? roleList : api.get("/roles");
+      JsonNode realmRoles = anyClientRoles ? null : roleList != null ? roleList
+          : pagedBy(spec.clientAndRolePageSize(), "/roles");
       if (realmRoles != null && realmRoles.size() < selected.size()) {
         selected.forEach(u -> u.set("realmRoles", Json.array()));
         // Every user holds the default role and a sync never takes it away, so its members (all the users, the
@@ -595,8 +597,11 @@ public final class LiveReader {
   // ---- plumbing ----------------------------------------------------------------------------------------------
 
   private JsonNode paged(String path, Object... query) {
+    return pagedBy(spec.pageSize(), path, query);
+  }
+
+  private JsonNode pagedBy(int size, String path, Object... query) {
     var out = Json.array();
-    int size = spec.pageSize();
     for (int first = 0; ; first += size) {
       var args = new ArrayList<>(List.of(query));
       args.addAll(List.of("first", first, "max", size));
