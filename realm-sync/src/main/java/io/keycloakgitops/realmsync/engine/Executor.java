@@ -153,7 +153,9 @@ public final class Executor {
       }
       long start = System.nanoTime();
       importBatch(bulk.subList(from, to));
-      sizer.measured(objects, java.time.Duration.ofNanos(System.nanoTime() - start));
+      var took = java.time.Duration.ofNanos(System.nanoTime() - start);
+      LOG.debug("partialImport of {} objects took {} ms", objects, took.toMillis());
+      sizer.measured(objects, took);
       var byType = new LinkedHashMap<EntityType, Integer>();
       bulk.subList(from, to).forEach(c -> byType.merge(c.type(), 1, Integer::sum));
       byType.forEach(this::done);

@@ -28,10 +28,20 @@ class BatchSizerTest {
   @Test
   void aSlowBatchShrinksTheNextToWhatFitsTheTargetTime() {
     var sizer = new BatchSizer();
-    sizer.measured(200, Duration.ofSeconds(40));
-    assertThat(sizer.next()).as("200 objects in 40 s: 50 fit in 10 s").isEqualTo(50);
-    sizer.measured(50, Duration.ofSeconds(600));
+    sizer.measured(200, Duration.ofSeconds(20));
+    assertThat(sizer.next()).as("200 objects in 20 s, time growing with their square: 100 fit in 5 s").isEqualTo(100);
+    sizer.measured(100, Duration.ofSeconds(100_000));
     assertThat(sizer.next()).as("never below one object").isEqualTo(1);
+  }
+
+  @Test
+  void theNextBatchAssumesTimeGrowsWithTheSquareOfItsObjects() {
+    var sizer = new BatchSizer();
+    sizer.measured(200, Duration.ofMillis(100));
+    sizer.measured(400, Duration.ofMillis(3200));
+    assertThat(sizer.next()).as("400 objects in 3.2 s: 400 * sqrt(5 / 3.2); linear would send 625").isEqualTo(500);
+    sizer.measured(500, Duration.ofSeconds(10));
+    assertThat(sizer.next()).as("500 objects in 10 s: 500 / sqrt(2)").isEqualTo(353);
   }
 
   @Test
