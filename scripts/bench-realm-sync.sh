@@ -3,7 +3,9 @@
 # with Keycloak's own import on one Keycloak 26.5.6 and writes the table into docs/benchmarks/realm-sync.md.
 #   scripts/bench-realm-sync.sh [W1] [R200] [W10]
 # BENCH_STOP_AT=2026-12-05T09:10:00Z stops CLI steps still running then; the table keeps what was measured and says
-# which step stopped. KEYCLOAK_DIST_DIR: the Keycloak distribution (default the test harness's cache).
+# which step stopped. KEYCLOAK_DIST_DIR: the Keycloak distribution (default the test harness's cache). Keycloak options
+# go in as KC_* variables, which the benchmark's Keycloak inherits and the report names: for R200 on a realm cache
+# sized for 200 realms, KC_CACHE_EMBEDDED_REALMS_MAX_COUNT=200000 (docs/realm-sync.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh

@@ -67,6 +67,14 @@ final class BenchReport {
     return sorted.get(sorted.size() / 2);
   }
 
+  /** Keycloak options given to the benchmark's Keycloak as {@code KC_*} variables (it inherits the environment). */
+  private static String keycloakOptions() {
+    var options = new java.util.TreeMap<>(System.getenv()).entrySet().stream()
+        .filter(e -> e.getKey().startsWith("KC_") && !e.getKey().contains("PASSWORD"))
+        .map(e -> e.getKey() + "=" + e.getValue()).toList();
+    return options.isEmpty() ? " Keycloak options: the defaults." : " Keycloak options: `" + String.join(" ", options) + "`.";
+  }
+
   /** The block of one workload, between its own markers so that runs of other workloads keep theirs. */
   static String block(Result r) {
     var out = new StringBuilder(blockBegin(r.workload)).append('\n');
@@ -77,7 +85,7 @@ final class BenchReport {
     out.append("Measured %s on %d CPUs, load average %s at the end.".formatted(LocalDate.now(), cpus, loadAverage()))
         .append(" CPU is realm-sync's own CPU time; Keycloak CPU is the Keycloak process's CPU time during the step.")
         .append(" CLI JVM options: `").append(String.join(" ", ScaleBenchmark.CLI_JVM).replace(System.getProperty("user.home"), "~"))
-        .append("`.\n\n");
+        .append("`.").append(keycloakOptions()).append("\n\n");
     out.append("| Step | CLI process (JVM start included) | Warm service | Goal |\n|---|---|---|---|\n");
     double nativeSeconds = r.nativeImport == null ? Double.NaN : r.nativeImport.seconds();
     out.append(row("Keycloak's own import (`POST /admin/realms`%s)".formatted(r.workload.realms > 1 ? " × " + r.workload.realms : ""),
