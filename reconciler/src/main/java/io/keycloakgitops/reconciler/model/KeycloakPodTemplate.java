@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LifecycleBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -44,6 +45,13 @@ import java.util.function.Function;
  * defaults are applied last, so the pod is hardened whatever the template leaves unset.
  */
 public final class KeycloakPodTemplate {
+  /**
+   * A terminating pod leaves the Service endpoints while it is signalled, and Keycloak stops listening at once: a node
+   * whose kube-proxy has not caught up yet still routes new connections to it, refused (seen mid-rollout by
+   * KeycloakOnNodeIT). Serving a few seconds more closes that gap; a pod template's own lifecycle is kept.
+   */
+  private static final long PRE_STOP_SECONDS = 5;
+
   public static final String CONTAINER = KeycloakFacts.CONTAINER;
   public static final String MANAGEMENT_PORT_NAME = "management";
 
@@ -145,6 +153,10 @@ public final class KeycloakPodTemplate {
     container.setStartupProbe(probe(settings, "/health/started", spec.startupProbe, 1, 600));
     container.setReadinessProbe(probe(settings, "/health/ready", spec.readinessProbe, 10, 3));
     container.setLivenessProbe(probe(settings, "/health/live", spec.livenessProbe, 10, 3));
+    if (container.getLifecycle() == null) {
+      container.setLifecycle(new LifecycleBuilder().withNewPreStop().withNewSleep().withSeconds(PRE_STOP_SECONDS)
+          .endSleep().endPreStop().build());
+    }
   }
 
   private static List<String> args(KeycloakModel model) {

@@ -173,6 +173,21 @@ class KeycloakDeploymentDependentResourceTest {
   }
 
   @Test
+  void aStoppingPodServesFiveSecondsMoreUnlessThePodTemplateSaysOtherwise() {
+    var container = keycloak(desired(""));
+    assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(5L);
+    var own = keycloak(desired("""
+        unsupported:
+          podTemplate:
+            spec:
+              containers:
+                - name: keycloak
+                  lifecycle: {preStop: {sleep: {seconds: 20}}}
+        """));
+    assertThat(own.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(20L);
+  }
+
+  @Test
   void podTemplateIsTheBaseWithTheGeneratedFieldsMergedIn() {
     var deployment = desired("""
         image: registry.example/kc:1
