@@ -67,10 +67,14 @@ final class BenchReport {
     return sorted.get(sorted.size() / 2);
   }
 
-  /** Keycloak options given to the benchmark's Keycloak as {@code KC_*} variables (it inherits the environment). */
+  /**
+   * Keycloak options given to the benchmark's Keycloak as {@code KC_*} variables (it inherits the environment); those
+   * whose name suggests a credential are left out of the committed report.
+   */
   private static String keycloakOptions() {
+    var credential = java.util.regex.Pattern.compile("PASSWORD|SECRET|TOKEN|CREDENTIAL|KEY");
     var options = new java.util.TreeMap<>(System.getenv()).entrySet().stream()
-        .filter(e -> e.getKey().startsWith("KC_") && !e.getKey().contains("PASSWORD"))
+        .filter(e -> e.getKey().startsWith("KC_") && !credential.matcher(e.getKey()).find())
         .map(e -> e.getKey() + "=" + e.getValue()).toList();
     return options.isEmpty() ? " Keycloak options: the defaults." : " Keycloak options: `" + String.join(" ", options) + "`.";
   }
