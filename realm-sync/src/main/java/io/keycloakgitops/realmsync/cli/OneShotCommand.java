@@ -13,6 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,10 +44,38 @@ abstract class OneShotCommand implements Callable<Integer> {
   @Mixin
   TenancyOptions tenancy;
 
+  /** One daemon thread per task: the common pool has a single worker on 2 CPUs. */
+  private static final Executor ALONGSIDE = task -> Thread.ofPlatform().daemon().name("realm-sync-cli").start(task);
+
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    List<RealmLoader.Loaded> realms;
+    // Building the admin client (RESTEasy's start-up) overlaps reading the files. It sends nothing: the first request
+    // waits until the files are read and valid.
+    CompletableFuture<KeycloakAdmin> connecting =
+        CompletableFuture.supplyAsync(() -> KeycloakAdmin.connect(keycloak.target(), keycloak.timeouts()), ALONGSIDE);
+    List<RealmLoader.Loaded> realms = readFiles(err);
+    RealmSyncer.Options options = null;
+    if (realms != null) {
+      try {
+        options = sync.oneShotOptions().withDefaultSource(source.sourceId());
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+      }
+    }
+    if (options == null) {
+      connecting.thenAccept(KeycloakAdmin::close);
+      return 1;
+    }
+    try (var admin = joined(connecting)) {
+      int exit = run(new RealmSyncer(admin, options), realms);
+      RunStats.writeIfAsked(admin.counter(), err);
+      return exit;
+    }
+  }
+
+  /** The realms the source declares, and with {@code --since} {@link #previous}; null once it has said why not. */
+  private List<RealmLoader.Loaded> readFiles(PrintWriter err) {
     RealmSource files;
     RealmSource since;
     Tenancy grants;
@@ -55,44 +86,53 @@ abstract class OneShotCommand implements Callable<Integer> {
       files = tenancy.withFragments(source.open(signatures.signatures()));
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
-      return 1;
+      return null;
     }
     Placeholders.GitPolicy policy = placeholders.policy(System.getenv());
     try (files; since) {
       RealmSource.Snapshot snapshot = files.fetch();
       revision = snapshot.revision();
-      realms = RealmLoader.load(snapshot, policy::create, grants);
+      CompletableFuture<List<RealmLoader.Loaded>> earlierRealms;
+      try {
+        RealmSource.Snapshot earlier = since == null ? null : since.fetch();
+        // parsed on the other CPU while this one parses the current files
+        earlierRealms = earlier == null ? null
+            : CompletableFuture.supplyAsync(() -> RealmLoader.load(earlier, policy::create, grants), ALONGSIDE);
+      } catch (SourceException e) {
+        err.println("--since " + source.since + ": " + e.getMessage());
+        return null;
+      }
+      List<RealmLoader.Loaded> realms = RealmLoader.load(snapshot, policy::create, grants);
       if (realms.isEmpty()) {
         err.println("no realm files (<realm>.json, .yaml or .yml) in " + files.describe());
-        return 1;
+        return null;
       }
-      if (since != null) {
-        try {
-          for (RealmLoader.Loaded realm : RealmLoader.load(since.fetch(), policy::create, grants)) {
-            if (realm.ok()) {
-              previous.put(realm.realm(), realm.desired());
-            }
+      if (earlierRealms != null) {
+        for (RealmLoader.Loaded realm : joined(earlierRealms)) {
+          if (realm.ok()) {
+            previous.put(realm.realm(), realm.desired());
           }
-        } catch (SourceException e) {
-          err.println("--since " + source.since + ": " + e.getMessage());
-          return 1;
         }
       }
+      return realms;
     } catch (SourceException e) {
       err.println(e.getMessage());
-      return 1;
+      return null;
     }
-    RealmSyncer.Options options;
+  }
+
+  /** The task's result, or what it threw, as if it had run on this thread. */
+  private static <T> T joined(CompletableFuture<T> task) {
     try {
-      options = sync.oneShotOptions().withDefaultSource(source.sourceId());
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      return 1;
-    }
-    try (var admin = KeycloakAdmin.connect(keycloak.target(), keycloak.timeouts())) {
-      int exit = run(new RealmSyncer(admin, options), realms);
-      RunStats.writeIfAsked(admin.counter(), err);
-      return exit;
+      return task.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
     }
   }
 

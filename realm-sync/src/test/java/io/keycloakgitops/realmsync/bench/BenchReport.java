@@ -138,7 +138,9 @@ final class BenchReport {
 
         Run: `scripts/bench-realm-sync.sh [W1] [R200] [W10]` (default all three) — `ScaleBenchmark` in
         realm-sync/src/test/java/io/keycloakgitops/realmsync/bench, on the test harness's Keycloak 26.5.6 `start-dev`
-        (in-memory H2) on the same machine, Java %s. Each workload is measured in one run:
+        (in-memory H2) on the same machine, Java %s, its realm cache sized for many realms as docs/realm-sync.md
+        advises (the script's default `KC_CACHE_EMBEDDED_REALMS_MAX_COUNT=200000`; each table names the `KC_*` options
+        it ran with). Each workload is measured in one run:
         - Keycloak's own import posts each file as a new realm (under another name), timed; those realms are deleted
           before realm-sync runs, so both start from the same server state.
         - Then the first admin request to each of those realms is timed: the first use of a new realm through the
