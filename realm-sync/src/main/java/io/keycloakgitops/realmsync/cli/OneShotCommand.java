@@ -1,6 +1,7 @@
 package io.keycloakgitops.realmsync.cli;
 
 import io.keycloakgitops.realmsync.RealmSyncer;
+import io.keycloakgitops.realmsync.engine.Futures;
 import io.keycloakgitops.realmsync.keycloak.KeycloakAdmin;
 import io.keycloakgitops.realmsync.source.DesiredRealm;
 import io.keycloakgitops.realmsync.source.Placeholders;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Mixin;
@@ -67,7 +67,7 @@ abstract class OneShotCommand implements Callable<Integer> {
       connecting.thenAccept(KeycloakAdmin::close);
       return 1;
     }
-    try (var admin = joined(connecting)) {
+    try (var admin = Futures.join(connecting)) {
       int exit = run(new RealmSyncer(admin, options), realms);
       RunStats.writeIfAsked(admin.counter(), err);
       return exit;
@@ -108,7 +108,7 @@ abstract class OneShotCommand implements Callable<Integer> {
         return null;
       }
       if (earlierRealms != null) {
-        for (RealmLoader.Loaded realm : joined(earlierRealms)) {
+        for (RealmLoader.Loaded realm : Futures.join(earlierRealms)) {
           if (realm.ok()) {
             previous.put(realm.realm(), realm.desired());
           }
@@ -118,21 +118,6 @@ abstract class OneShotCommand implements Callable<Integer> {
     } catch (SourceException e) {
       err.println(e.getMessage());
       return null;
-    }
-  }
-
-  /** The task's result, or what it threw, as if it had run on this thread. */
-  private static <T> T joined(CompletableFuture<T> task) {
-    try {
-      return task.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e;
     }
   }
 
