@@ -8,11 +8,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /** The scale section of docs/benchmarks/realm-sync.md: written between two markers, the rest of the file kept. */
 final class BenchReport {
   static final String BEGIN = "<!-- scale benchmark: begin (written by ScaleBenchmark) -->";
   static final String END = "<!-- scale benchmark: end -->";
+  /** {@code KC_*} names that suggest a credential: left out of the committed report. */
+  private static final Pattern CREDENTIAL = Pattern.compile("PASSWORD|SECRET|TOKEN|CREDENTIAL|KEY");
   static final String COLD = "cold apply";
   static final String NOOP_PLAN = "no-op `plan`";
   static final String NOOP_PLAN_PLAIN = "no-op `plan` with a plain `java -jar` (no archive, default JIT and GC)";
@@ -72,9 +76,8 @@ final class BenchReport {
    * whose name suggests a credential are left out of the committed report.
    */
   private static String keycloakOptions() {
-    var credential = java.util.regex.Pattern.compile("PASSWORD|SECRET|TOKEN|CREDENTIAL|KEY");
-    var options = new java.util.TreeMap<>(System.getenv()).entrySet().stream()
-        .filter(e -> e.getKey().startsWith("KC_") && !credential.matcher(e.getKey()).find())
+    var options = new TreeMap<>(System.getenv()).entrySet().stream()
+        .filter(e -> e.getKey().startsWith("KC_") && !CREDENTIAL.matcher(e.getKey()).find())
         .map(e -> e.getKey() + "=" + e.getValue()).toList();
     return options.isEmpty() ? " Keycloak options: the defaults." : " Keycloak options: `" + String.join(" ", options) + "`.";
   }
